@@ -1,0 +1,48 @@
+package io.github.jobmetrics;
+
+/**
+ * One run of a job, started by {@link JobTracer#start(String, String)}. From its start until {@link #close()}
+ * the run's elapsed time counts in {@code job_worked_seconds_total} whenever metrics are read.
+ * <p>
+ * A run ends as a success unless {@link #failed(Throwable)} or {@link #retrying(Throwable)} was called
+ * before {@link #close()}. Closing a run more than once has no further effect. A run is meant to be used by
+ * the thread that runs the job, but may be closed by another one.
+ *
+ * <pre class="code">
+ * try (JobRun run = tracer.start("payment-sync", "payments")) {
+ *     try {
+ *         syncPayments();
+ *     }
+ *     catch (RuntimeException ex) {
+ *         run.failed(ex);
+ *         throw ex;
+ *     }
+ * }
+ * </pre>
+ *
+ * @since 0.1.0
+ */
+public interface JobRun extends AutoCloseable {
+
+	/**
+	 * Marks this run as failed. It is counted with {@code result="retry"} when the exception is one of the
+	 * configured {@code job-metrics.retry-exceptions} (or a subclass), with {@code result="failure"}
+	 * otherwise.
+	 * @param failure the exception the job ended with
+	 */
+	void failed(Throwable failure);
+
+	/**
+	 * Marks this run as a failed attempt that will be tried again: it is counted with
+	 * {@code result="retry"}, whatever the exception.
+	 * @param failure the exception the attempt ended with
+	 */
+	void retrying(Throwable failure);
+
+	/**
+	 * Ends this run: its whole duration becomes finished work and its execution is counted.
+	 */
+	@Override
+	void close();
+
+}

@@ -1,0 +1,57 @@
+package io.github.jobmetrics;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.core.annotation.AliasFor;
+
+/**
+ * Traces every run of the annotated method as a job: its worked seconds (including the part of runs still
+ * in progress when metrics are read), executions by result, duration histogram, runs in flight, the age of
+ * the oldest run in flight and the time of the last success.
+ * <p>
+ * On a class, every public method of the class is traced. A method-level annotation wins over the class-level
+ * one. Works on any Spring bean whose methods can be proxied (public, not final), for example
+ * {@code @Scheduled} methods and message listeners.
+ *
+ * <pre class="code">
+ * &#64;Scheduled(fixedDelay = 60_000)
+ * &#64;TracedJob(name = "invoice-export", queue = "invoices")
+ * void exportInvoices() { ... }
+ * </pre>
+ *
+ * @since 0.1.0
+ * @see JobTracer
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@Documented
+public @interface TracedJob {
+
+	/**
+	 * Alias for {@link #name()}.
+	 * @return the job name
+	 */
+	@AliasFor("name")
+	String value() default "";
+
+	/**
+	 * The job name, the {@code job_name} label. Defaults to {@code SimpleClassName.methodName} of the bean's
+	 * class. Keep it stable and low-cardinality: it names a kind of work, never one piece of it.
+	 * @return the job name
+	 */
+	@AliasFor("value")
+	String name() default "";
+
+	/**
+	 * The queue the job's work comes from, the {@code queue} label. Defaults to {@code none}.
+	 * @return the queue name
+	 */
+	String queue() default "";
+
+}

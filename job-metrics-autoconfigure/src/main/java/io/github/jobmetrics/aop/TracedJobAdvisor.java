@@ -1,0 +1,63 @@
+package io.github.jobmetrics.aop;
+
+import java.lang.reflect.Method;
+import java.util.function.Supplier;
+
+import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.TracedJob;
+import org.aopalliance.aop.Advice;
+
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.AbstractPointcutAdvisor;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.core.Ordered;
+
+/**
+ * The advisor that traces every {@link TracedJob @TracedJob} method of a Spring bean through a
+ * {@link JobTracer}. It is plain Spring AOP (no AspectJ weaver needed) and is picked up by any auto-proxy
+ * creator, including the infrastructure one that Spring Boot registers when AspectJ is absent.
+ * <p>
+ * Ordered first among advisors by default, so that a run covers the work of inner advice such as a
+ * transaction. Spring Framework's {@code @Retryable} advice is always placed outside it, so each attempt
+ * is a run of its own.
+ *
+ * @since 0.1.0
+ */
+public final class TracedJobAdvisor extends AbstractPointcutAdvisor {
+
+	private static final long serialVersionUID = 1L;
+
+	private final transient TracedJobInterceptor interceptor;
+
+	private final transient Pointcut pointcut = new TracedJobPointcut();
+
+	/**
+	 * Creates an advisor tracing through the supplied tracer, which is looked up on the first traced call:
+	 * auto-proxy creators instantiate advisors early, before the tracer and its registry should exist.
+	 * @param tracer supplies the tracer that records each run
+	 */
+	public TracedJobAdvisor(Supplier<JobTracer> tracer) {
+		this.interceptor = new TracedJobInterceptor(tracer);
+		setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+	}
+
+	@Override
+	public Pointcut getPointcut() {
+		return this.pointcut;
+	}
+
+	@Override
+	public Advice getAdvice() {
+		return this.interceptor;
+	}
+
+	private static final class TracedJobPointcut extends StaticMethodMatcherPointcut {
+
+		@Override
+		public boolean matches(Method method, Class<?> targetClass) {
+			return TracedMethod.resolve(method, targetClass) != null;
+		}
+
+	}
+
+}

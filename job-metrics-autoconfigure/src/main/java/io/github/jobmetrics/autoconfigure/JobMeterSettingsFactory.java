@@ -1,0 +1,84 @@
+package io.github.jobmetrics.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jobmetrics.JobMetricsConfigurationException;
+import io.github.jobmetrics.micrometer.JobMeterSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+
+/**
+ * Turns {@link JobMetricsProperties} into {@link JobMeterSettings}, failing with the key at fault and the fix
+ * for every invalid value.
+ */
+final class JobMeterSettingsFactory {
+
+	private static final String PREFIX = "job-metrics.";
+
+	private JobMeterSettingsFactory() {
+	}
+
+	static JobMeterSettings create(JobMetricsProperties properties, @Nullable ClassLoader classLoader) {
+		JobMeterSettings settings = JobMeterSettings.defaults()
+			.withDefaultBuckets(checkedBuckets(PREFIX + "buckets", properties.getBuckets()))
+			.withRetryExceptions(retryExceptions(properties.getRetryExceptions(), classLoader));
+		for (Map.Entry<String, JobMetricsProperties.Job> entry : properties.getJobs().entrySet()) {
+			String jobName = entry.getKey();
+			String key = PREFIX + "jobs.[" + jobName + "]";
+			List<Duration> buckets = entry.getValue().getBuckets();
+			if (buckets != null) {
+				settings = settings.withJobBuckets(jobName, checkedBuckets(key + ".buckets", buckets));
+			}
+			Map<String, String> tags = entry.getValue().getTags();
+			tags.forEach((tagKey, value) -> {
+				String problem = JobMeterSettings.tagProblem(tagKey, value);
+				if (problem != null) {
+					throw new JobMetricsConfigurationException(key + ".tags.[" + tagKey + "]", problem,
+							"Fix or remove this tag");
+				}
+			});
+			if (!tags.isEmpty()) {
+				settings = settings.withJobTags(jobName, tags);
+			}
+		}
+		return settings;
+	}
+
+	private static List<Duration> checkedBuckets(String key, List<Duration> buckets) {
+		String problem = JobMeterSettings.bucketProblem(buckets);
+		if (problem != null) {
+			throw new JobMetricsConfigurationException(key, problem,
+					"Set " + key + " to positive durations in strictly ascending order, for example 100ms,1s,10s,1m");
+		}
+		return buckets;
+	}
+
+	private static List<Class<? extends Throwable>> retryExceptions(List<String> names,
+			@Nullable ClassLoader classLoader) {
+		List<Class<? extends Throwable>> types = new ArrayList<>(names.size());
+		for (int i = 0; i < names.size(); i++) {
+			String key = PREFIX + "retry-exceptions[" + i + "]";
+			String name = names.get(i).strip();
+			Class<?> type;
+			try {
+				type = ClassUtils.forName(name, classLoader);
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				throw new JobMetricsConfigurationException(key, "names class '" + name + "', which is not on the classpath",
+						"Use the fully qualified name of an exception class, for example java.io.IOException, "
+								+ "or add the library that contains it");
+			}
+			if (!Throwable.class.isAssignableFrom(type)) {
+				throw new JobMetricsConfigurationException(key, "names class '" + name + "', which is not an exception",
+						"Use the fully qualified name of a subclass of java.lang.Throwable");
+			}
+			types.add(type.asSubclass(Throwable.class));
+		}
+		return types;
+	}
+
+}

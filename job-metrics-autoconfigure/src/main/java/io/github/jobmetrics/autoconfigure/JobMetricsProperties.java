@@ -1,0 +1,103 @@
+package io.github.jobmetrics.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jobmetrics.micrometer.JobMeterSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of job-metrics, under {@code job-metrics}.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("job-metrics")
+public class JobMetricsProperties {
+
+	/**
+	 * Whether to trace jobs and publish their metrics.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Histogram buckets of job.duration for jobs without their own, shortest first. Spring Boot's
+	 * management.metrics.distribution.slo.job.duration, when set, replaces them for every job.
+	 */
+	private List<Duration> buckets = new ArrayList<>(JobMeterSettings.DEFAULT_BUCKETS);
+
+	/**
+	 * Fully qualified names of exceptions whose runs count as result=retry instead of result=failure,
+	 * subclasses included.
+	 */
+	private List<String> retryExceptions = new ArrayList<>();
+
+	/**
+	 * Settings per job name. Put a name that contains dots in brackets, for example
+	 * job-metrics.jobs.[Exporter.run].buckets.
+	 */
+	private final Map<String, Job> jobs = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<Duration> getBuckets() {
+		return this.buckets;
+	}
+
+	public void setBuckets(List<Duration> buckets) {
+		this.buckets = buckets;
+	}
+
+	public List<String> getRetryExceptions() {
+		return this.retryExceptions;
+	}
+
+	public void setRetryExceptions(List<String> retryExceptions) {
+		this.retryExceptions = retryExceptions;
+	}
+
+	public Map<String, Job> getJobs() {
+		return this.jobs;
+	}
+
+	/**
+	 * Settings of one job.
+	 */
+	public static class Job {
+
+		/**
+		 * Histogram buckets of this job's job.duration, shortest first. Defaults to job-metrics.buckets.
+		 */
+		private @Nullable List<Duration> buckets;
+
+		/**
+		 * Extra static tags on every meter of this job. Every other job gets the same keys with the value
+		 * "none", as Prometheus requires one set of label names per metric.
+		 */
+		private final Map<String, String> tags = new LinkedHashMap<>();
+
+		public @Nullable List<Duration> getBuckets() {
+			return this.buckets;
+		}
+
+		public void setBuckets(@Nullable List<Duration> buckets) {
+			this.buckets = buckets;
+		}
+
+		public Map<String, String> getTags() {
+			return this.tags;
+		}
+
+	}
+
+}

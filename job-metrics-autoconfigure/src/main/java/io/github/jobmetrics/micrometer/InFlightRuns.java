@@ -1,0 +1,99 @@
+package io.github.jobmetrics.micrometer;
+
+import io.micrometer.core.instrument.Clock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The runs of one job that are in progress, kept so that the job's worked time can be read at any instant.
+ * <p>
+ * Worked time at instant t is the sum of finished durations plus {@code t - start} for each run in flight,
+ * which is {@code base + count * t} with {@code base = finished - sum(starts)}. A start subtracts its
+ * instant from {@code base}, an end adds its instant, so both and every read are O(1), however many runs
+ * are in flight. The trade-off: start, end and read share one lock, and each reads the clock inside it. That
+ * is what makes the value honest: a read sees a state and an instant that belong together, so it can never
+ * count a run that has ended as still running, and the value never goes backwards. The lock is held for a
+ * few field updates, so contention stays short even when many workers run the same job.
+ * <p>
+ * {@code base} and {@code count * t} may overflow a {@code long} on their own; their sum is the true worked
+ * time, which fits, and two's complement arithmetic gives it exactly.
+ * <p>
+ * Runs are linked in start order (each start takes the clock under the lock), so the oldest run in flight
+ * is the head of the list, and unlinking an ending run is O(1).
+ */
+final class InFlightRuns {
+
+	private final Clock clock;
+
+	private long base;
+
+	private int count;
+
+	private @Nullable TrackedRun oldest;
+
+	private @Nullable TrackedRun newest;
+
+	InFlightRuns(Clock clock) {
+		this.clock = clock;
+	}
+
+	synchronized void add(TrackedRun run) {
+		long now = this.clock.monotonicTime();
+		run.startNanos = now;
+		this.base -= now;
+		this.count++;
+		run.previous = this.newest;
+		if (this.newest != null) {
+			this.newest.next = run;
+		}
+		else {
+			this.oldest = run;
+		}
+		this.newest = run;
+	}
+
+	/**
+	 * Removes the run and returns its duration, or -1 if it had already been removed.
+	 */
+	synchronized long remove(TrackedRun run) {
+		if (run.ended) {
+			return -1;
+		}
+		run.ended = true;
+		long now = this.clock.monotonicTime();
+		this.base += now;
+		this.count--;
+		if (run.previous != null) {
+			run.previous.next = run.next;
+		}
+		else {
+			this.oldest = run.next;
+		}
+		if (run.next != null) {
+			run.next.previous = run.previous;
+		}
+		else {
+			this.newest = run.previous;
+		}
+		run.previous = null;
+		run.next = null;
+		return now - run.startNanos;
+	}
+
+	synchronized long workedNanos() {
+		return this.base + this.count * this.clock.monotonicTime();
+	}
+
+	double workedSeconds() {
+		return workedNanos() / 1e9;
+	}
+
+	synchronized int count() {
+		return this.count;
+	}
+
+	synchronized double oldestAgeSeconds() {
+		TrackedRun oldest = this.oldest;
+		return (oldest != null) ? (this.clock.monotonicTime() - oldest.startNanos) / 1e9 : 0;
+	}
+
+}
