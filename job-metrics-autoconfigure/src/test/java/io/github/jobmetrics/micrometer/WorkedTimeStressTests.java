@@ -1,0 +1,140 @@
+package io.github.jobmetrics.micrometer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.jobmetrics.JobRun;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Workers finish millions of runs while readers read {@code job.worked} without pause, on the real
+ * monotonic clock. No read may ever be lower than the one before it on the same reader, and at the end the
+ * counter must equal the sum of every run's duration.
+ * <p>
+ * The truth does not come from the tracer: the clock remembers, per thread, the last instant it gave, and
+ * the tracer reads it exactly once in {@code start} and once in {@code close}, on the worker's thread. So
+ * each worker knows the exact start and end instants the tracer used and sums the durations itself.
+ */
+class WorkedTimeStressTests {
+
+	private static final int WORKERS = 4;
+
+	private static final int RUNS_PER_WORKER = 500_000;
+
+	private static final int READERS = 2;
+
+	@Test
+	void readsNeverDecreaseAndTheFinalValueIsTheSumOfAllRuns() throws Exception {
+		RecordingClock clock = new RecordingClock();
+		SimpleMeterRegistry registry = new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock);
+		MicrometerJobTracer tracer = new MicrometerJobTracer(registry);
+		tracer.register("stress", null);
+		FunctionCounter worked = registry.get("job.worked").functionCounter();
+		ExecutorService executor = Executors.newFixedThreadPool(WORKERS + READERS);
+		CountDownLatch go = new CountDownLatch(1);
+		AtomicBoolean working = new AtomicBoolean(true);
+		try {
+			List<Future<long[]>> readers = new ArrayList<>();
+			for (int i = 0; i < READERS; i++) {
+				readers.add(executor.submit(() -> read(worked, go, working)));
+			}
+			List<Future<Long>> workers = new ArrayList<>();
+			for (int i = 0; i < WORKERS; i++) {
+				int index = i;
+				workers.add(executor.submit(() -> work(tracer, clock, go, index)));
+			}
+			go.countDown();
+			long expectedNanos = 0;
+			for (Future<Long> worker : workers) {
+				expectedNanos += worker.get(5, TimeUnit.MINUTES);
+			}
+			working.set(false);
+			long reads = 0;
+			for (Future<long[]> reader : readers) {
+				long[] result = reader.get(1, TimeUnit.MINUTES);
+				assertThat(result[1]).as("reads that went backwards").isZero();
+				reads += result[0];
+			}
+			assertThat(reads).isGreaterThan(1000);
+			assertThat(registry.get("job.inflight").gauge().value()).isZero();
+			assertThat(registry.get("job.duration").timer().count()).isEqualTo((long) WORKERS * RUNS_PER_WORKER);
+			// Exact in nanoseconds; the counter's double of seconds is as exact as a double can be.
+			assertThat(tracer.workedSeconds("stress", null) * 1e9).isCloseTo(expectedNanos,
+					org.assertj.core.api.Assertions.within(Math.ulp(expectedNanos / 1e9) * 1e9 * 2));
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static long work(MicrometerJobTracer tracer, RecordingClock clock, CountDownLatch go, int index)
+			throws InterruptedException {
+		go.await();
+		long sum = 0;
+		for (int i = 0; i < RUNS_PER_WORKER; i++) {
+			JobRun run = tracer.start("stress");
+			long start = clock.lastOnThisThread();
+			if ((i + index) % 7 == 0) {
+				run.failed(new IllegalStateException());
+			}
+			run.close();
+			sum += clock.lastOnThisThread() - start;
+		}
+		return sum;
+	}
+
+	private static long[] read(FunctionCounter worked, CountDownLatch go, AtomicBoolean working)
+			throws InterruptedException {
+		go.await();
+		long reads = 0;
+		long decreases = 0;
+		double previous = worked.count();
+		while (working.get()) {
+			double current = worked.count();
+			if (current < previous) {
+				decreases++;
+			}
+			previous = current;
+			reads++;
+		}
+		return new long[] { reads, decreases };
+	}
+
+	/**
+	 * The system's monotonic clock, remembering the last instant it gave to each thread.
+	 */
+	private static final class RecordingClock implements Clock {
+
+		private final ThreadLocal<long[]> last = ThreadLocal.withInitial(() -> new long[1]);
+
+		@Override
+		public long wallTime() {
+			return System.currentTimeMillis();
+		}
+
+		@Override
+		public long monotonicTime() {
+			long now = System.nanoTime();
+			this.last.get()[0] = now;
+			return now;
+		}
+
+		long lastOnThisThread() {
+			return this.last.get()[0];
+		}
+
+	}
+
+}
