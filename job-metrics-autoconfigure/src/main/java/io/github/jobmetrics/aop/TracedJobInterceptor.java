@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.MeteringFailures;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -16,7 +17,7 @@ import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Runs each call of a {@link io.github.jobmetrics.TracedJob @TracedJob} method as one run of its job. The
- * method's result and exception pass through unchanged.
+ * method's result and exception pass through unchanged, even when the tracer fails.
  */
 final class TracedJobInterceptor implements MethodInterceptor {
 
@@ -38,22 +39,58 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		if (traced == NOT_TRACED) {
 			return invocation.proceed();
 		}
-		try (JobRun run = this.tracer.obtain().start(traced.jobName(), traced.queue())) {
-			try {
-				return invocation.proceed();
+		JobRun run = start(traced);
+		try {
+			return invocation.proceed();
+		}
+		catch (Throwable ex) {
+			if (run != null) {
+				recordFailure(run, traced, invocation, ex);
 			}
-			catch (Throwable ex) {
-				RetryableAttempts retries = traced.retries();
-				if (retries != null && retries.willRetry(invocation, ex)) {
-					run.retrying(ex);
-				}
-				else {
-					run.failed(ex);
-				}
-				throw ex;
+			throw ex;
+		}
+		finally {
+			if (run != null) {
+				close(run, traced);
 			}
 		}
 	}
+
+	// The tracer may be the application's own: whatever it throws is logged, never passed to the job.
+	private @Nullable JobRun start(TracedMethod traced) {
+		try {
+			return this.tracer.obtain().start(traced.jobName(), traced.queue());
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("start a run of job '" + traced.jobName() + "'", ex);
+			return null;
+		}
+	}
+
+	private void recordFailure(JobRun run, TracedMethod traced, MethodInvocation invocation, Throwable failure) {
+		try {
+			RetryableAttempts retries = traced.retries();
+			if (retries != null && retries.willRetry(invocation, failure)) {
+				run.retrying(failure);
+			}
+			else {
+				run.failed(failure);
+			}
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("record the failure of a run of job '" + traced.jobName() + "'", ex);
+		}
+	}
+
+	private void close(JobRun run, TracedMethod traced) {
+		try {
+			run.close();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("end a run of job '" + traced.jobName() + "'", ex);
+		}
+	}
+
 
 	private TracedMethod tracedMethod(MethodInvocation invocation) {
 		Object target = invocation.getThis();

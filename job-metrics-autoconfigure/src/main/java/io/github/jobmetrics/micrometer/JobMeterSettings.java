@@ -137,12 +137,12 @@ public final class JobMeterSettings {
 		for (int i = 0; i < buckets.size(); i++) {
 			Duration bucket = buckets.get(i);
 			if (bucket == null || bucket.isNegative() || bucket.isZero()) {
-				return "has a bucket that is not positive at index " + i + " (" + bucket
+				return "has a bucket that is not positive at index " + i + " (" + format(bucket)
 						+ "); every bucket must be longer than zero";
 			}
 			if (i > 0 && bucket.compareTo(buckets.get(i - 1)) <= 0) {
-				return "is not in strictly ascending order at index " + i + " (" + buckets.get(i - 1) + " then "
-						+ bucket + "); list the buckets from shortest to longest, each once";
+				return "is not in strictly ascending order at index " + i + " (" + format(buckets.get(i - 1))
+						+ " then " + format(bucket) + "); list the buckets from shortest to longest, each once";
 			}
 		}
 		return null;
@@ -165,6 +165,17 @@ public final class JobMeterSettings {
 			return "has an empty value; give it a value or remove it";
 		}
 		return null;
+	}
+
+	private static String format(@Nullable Duration duration) {
+		if (duration == null) {
+			return "null";
+		}
+		long nanos = duration.toNanos();
+		if (nanos % 1_000_000_000L == 0) {
+			return (nanos / 1_000_000_000L) + "s";
+		}
+		return (nanos % 1_000_000 == 0) ? (nanos / 1_000_000) + "ms" : nanos + "ns";
 	}
 
 	private static List<Duration> checkedBuckets(List<Duration> buckets) {

@@ -4,6 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.JobTracer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
