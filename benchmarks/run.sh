@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds the JMH benchmarks, runs them all and writes benchmarks/results/results.md (a table of every
+# result and the floors of issue 4, checked against the measured ratios).
+#
+#   benchmarks/run.sh          the full run: about 8 minutes on 2 cores
+#   benchmarks/run.sh --smoke  one 100 ms iteration of each benchmark, no warm-up: proves that everything
+#                              runs (for CI) in well under a minute; writes results/smoke.md, whose numbers
+#                              mean nothing
+#
+# Numbers are only worth reading from a machine that is otherwise idle: the load average before and
+# after the run is written into the report.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+mode=full
+case "${1:-}" in
+	"") ;;
+	--smoke) mode=smoke ;;
+	*) echo "usage: $0 [--smoke]" >&2; exit 2 ;;
+esac
+
+results=benchmarks/results
+jar=benchmarks/target/benchmarks.jar
+mkdir -p "$results"
+
+# -am builds job-metrics-autoconfigure from this checkout, so a change to it is measured without installing.
+./mvnw -q -pl benchmarks -am package -DskipTests
+
+# A fixed heap, so that heap resizing does not land in some measurements only.
+run() {
+	local name=$1
+	shift
+	java -jar "$jar" "$@" -prof gc -foe true -jvmArgsAppend "-Xms1g -Xmx1g" \
+		-rf json -rff "$results/$name.json"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ $mode == smoke ]]; then
+	rm -f "$results"/smoke*.json
+	run smoke -f 1 -wi 0 -i 1 -r 100ms -t 1 -p inFlight=10000
+	jsons=("$results"/smoke.json)
+	report=$results/smoke.md
+	summarize_options=(--smoke)
+	title="job-metrics benchmarks: smoke run (no warm-up, one 100 ms iteration; the numbers mean nothing)"
+	options_note="-f 1 -wi 0 -i 1 -r 100ms, scrape with 10,000 in flight only"
+else
+	rm -f "$results"/full-*.json
+	# Two forks per case: with several threads on one job, whole forks run steadily 2-4x slower than others,
+	# and a single fork would report one of the two by luck.
+	per_run=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+	for threads in 1 2 4; do
+		run "full-per-run-t$threads" 'PerRunOverheadBenchmark' "${per_run[@]}" -t "$threads"
+	done
+	run full-start-stop 'InFlightStartStopBenchmark' -f 1 -wi 5 -w 1s -i 5 -r 1s -t 1
+	# A scrape takes milliseconds, so one second of warm-up is too few calls for the Prometheus writer to
+	# reach C2: the first seconds run several times slower.
+	run full-scrape 'ScrapeBenchmark' -f 1 -wi 5 -w 2s -i 5 -r 1s -t 1
+	jsons=("$results"/full-*.json)
+	report=$results/results.md
+	summarize_options=()
+	title="job-metrics benchmarks"
+	options_note="per run: -f 2 -wi 3 -w 1s -i 5 -r 1s; start/stop: -f 1 -wi 5 -w 1s -i 5 -r 1s; scrape: -f 1 -wi 5 -w 2s -i 5 -r 1s"
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+python3 benchmarks/summarize.py "${summarize_options[@]}" --title "$title" \
+	--note "Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $load_before before and $load_after after." \
+	--note "JMH options: $options_note, -prof gc, -Xms1g -Xmx1g; JSON results in $results." \
+	"$report" "${jsons[@]}"

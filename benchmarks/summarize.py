@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Turns JMH JSON results of the job-metrics benchmarks into a Markdown report.
+
+The report has one row per benchmark, thread count and parameters (time and allocation per operation),
+then the floors of issue 4, each computed from the results of the same run and marked PASS or FAIL.
+Nothing is hard-coded but the floors themselves.
+
+Usage: summarize.py [--title TEXT] [--note TEXT]... [--smoke] OUTPUT.md RESULT.json...
+"""
+
+import argparse
+import json
+import math
+
+PACKAGE = "io.github.jobmetrics.benchmarks."
+
+# The order the issue lists the cases in, which reads better than JMH's alphabetical one.
+ORDER = [
+    "PerRunOverheadBenchmark.baseline",
+    "PerRunOverheadBenchmark.rawMicrometer",
+    "PerRunOverheadBenchmark.timedAspect",
+    "PerRunOverheadBenchmark.longTaskTimer",
+    "PerRunOverheadBenchmark.jobTracer",
+    "PerRunOverheadBenchmark.tracedJobProxy",
+    "ScrapeBenchmark.withoutJobMeters",
+    "ScrapeBenchmark.withJobMeters",
+    "InFlightStartStopBenchmark.startStop",
+]
+
+TO_NANOS = {"ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
+
+
+class Result:
+
+    def __init__(self, entry):
+        self.name = entry["benchmark"].removeprefix(PACKAGE)
+        self.threads = entry["threads"]
+        self.params = entry.get("params", {})
+        primary = entry["primaryMetric"]
+        factor = TO_NANOS[primary["scoreUnit"]]
+        self.nanos = number(primary["score"]) * factor
+        self.error = number(primary["scoreError"]) * factor
+        alloc = entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        self.bytes = number(alloc["score"]) if alloc else math.nan
+
+    def sort_key(self):
+        rank = ORDER.index(self.name) if self.name in ORDER else len(ORDER)
+        params = tuple(sorted((k, int(v) if v.isdigit() else v) for k, v in self.params.items()))
+        return (rank, self.name, self.threads, params)
+
+
+def number(value):
+    # JMH writes NaN (the error of a single iteration) as a string.
+    return float(value) if value not in (None, "NaN") else math.nan
+
+
+def fmt_nanos(value):
+    if math.isnan(value):
+        return "n/a"
+    return f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+
+
+def fmt_bytes(value):
+    return "n/a" if math.isnan(value) else f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def ratio(num, den):
+    """A ratio and the range its 99.9% confidence intervals allow (NaN when unknown)."""
+    value = num.nanos / den.nanos
+    low_den = den.nanos - den.error
+    if math.isnan(num.error) or math.isnan(den.error) or low_den <= 0:
+        return value, math.nan, math.nan
+    return value, (num.nanos - num.error) / (den.nanos + den.error), (num.nanos + num.error) / low_den
+
+
+def verdict(value, low, high, limit):
+    if math.isnan(value):
+        return "NOT RUN"
+    result = "PASS" if value <= limit else "FAIL"
+    if not math.isnan(low) and low <= limit < high:
+        result += " (limit within error)"
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--title", default="job-metrics benchmarks")
+    parser.add_argument("--note", action="append", default=[])
+    parser.add_argument("--smoke", action="store_true", help="show the ratios but judge none of them")
+    parser.add_argument("output")
+    parser.add_argument("results", nargs="+")
+    args = parser.parse_args()
+
+    results, jvm = [], None
+    for path in args.results:
+        with open(path, encoding="utf-8") as file:
+            for entry in json.load(file):
+                results.append(Result(entry))
+                jvm = jvm or f'{entry.get("vmName", "")} {entry.get("vmVersion", "")}'.strip()
+    results.sort(key=Result.sort_key)
+
+    def find(name, threads=1, **params):
+        for result in results:
+            if result.name == name and result.threads == threads and all(
+                    result.params.get(k) == v for k, v in params.items()):
+                return result
+        return None
+
+    lines = [f"# {args.title}", ""]
+    lines += [f"- {note}" for note in args.note]
+    lines += [f"- JVM: {jvm}", "- Error: JMH's 99.9% confidence interval; B/op: `gc.alloc.rate.norm`.", ""]
+    lines += ["| Benchmark | Threads | Params | ns/op ± error | B/op |", "|---|---:|---|---:|---:|"]
+    for r in results:
+        params = ", ".join(f"{k}={v}" for k, v in r.params.items()) or "-"
+        lines.append(f"| {r.name} | {r.threads} | {params} | {fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)} "
+                     f"| {fmt_bytes(r.bytes)} |")
+
+    lines += ["", "## Floors (issue 4)", "",
+              "| Floor | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
+
+    def judged(result):
+        # A smoke run has no warm-up: its ratios show that the report works, not how the code performs.
+        return "not judged (smoke run)" if args.smoke and result.startswith(("PASS", "FAIL")) else result
+
+    def floor(label, threads, num, den, limit, unit="x"):
+        if num is None or den is None:
+            lines.append(f"| {label} | {threads} | n/a | n/a | {limit}{unit} | NOT RUN |")
+            return
+        value, low, high = ratio(num, den)
+        span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}"
+        lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | {limit}{unit} "
+                     f"| {judged(verdict(value, low, high, limit))} |")
+
+    thread_counts = sorted({r.threads for r in results if r.name.startswith("PerRunOverheadBenchmark.")})
+    per_run = "PerRunOverheadBenchmark."
+    for t in thread_counts:
+        floor("`@TracedJob` proxy / `@Timed` `TimedAspect`", t, find(per_run + "tracedJobProxy", t),
+              find(per_run + "timedAspect", t), 0.8)
+    for t in thread_counts:
+        floor("`JobTracer` API / raw `Timer` + `Counter`", t, find(per_run + "jobTracer", t),
+              find(per_run + "rawMicrometer", t), 2)
+    for t in thread_counts:
+        tracer = find(per_run + "jobTracer", t)
+        measured = tracer.bytes if tracer else math.nan
+        result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
+        lines.append(f"| `JobTracer` API bytes per run | {t} | {fmt_bytes(measured)} B | - | 64 B | {judged(result)} |")
+    start_stop = "InFlightStartStopBenchmark.startStop"
+    for other in ("same-job", "spread"):
+        floor(f"start/stop with 10,000 in flight ({other}) / with none", 1, find(start_stop, otherRuns=other),
+              find(start_stop, otherRuns="none"), 1.2)
+
+    without = find("ScrapeBenchmark.withoutJobMeters")
+    scrape_rows = [r for r in results if r.name == "ScrapeBenchmark.withJobMeters" and r.threads == 1]
+    if without is None or not scrape_rows:
+        lines.append("| Scrape time the starter adds, 100 jobs, 10,000 in flight | 1 | n/a | n/a | 2 ms | NOT RUN |")
+    for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])):
+        in_flight = int(r.params["inFlight"])
+        added = (r.nanos - without.nanos) / 1e6
+        error = (r.error + without.error) / 1e6
+        span = "n/a" if math.isnan(error) else f"{added - error:.2f}–{added + error:.2f} ms"
+        if in_flight == 10000:
+            result = "PASS" if added <= 2 else "FAIL"
+            if not math.isnan(error) and added - error <= 2 < added + error:
+                result += " (limit within error)"
+        else:
+            result = "(for reference)"
+        lines.append(f"| Scrape time the starter adds, 100 jobs, {in_flight:,} in flight | 1 | {added:.2f} ms "
+                     f"| {span} | 2 ms | {judged(result)} |")
+
+    lines += ["", "Ratios divide the two cases' mean times from the same run; the range divides the ends of their "
+              "error intervals, and \"limit within error\" means the run cannot tell the two sides apart."]
+    with open(args.output, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
