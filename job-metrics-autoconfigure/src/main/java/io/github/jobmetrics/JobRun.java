@@ -45,4 +45,33 @@ public interface JobRun extends AutoCloseable {
 	@Override
 	void close();
 
+	/**
+	 * Returns a run that records nothing, for tracers that decline to trace a run and for tests.
+	 * @return the shared no-op run
+	 */
+	static JobRun noop() {
+		return NoopJobRun.INSTANCE;
+	}
+
+}
+
+/**
+ * The run of {@link JobRun#noop()}.
+ */
+enum NoopJobRun implements JobRun {
+
+	INSTANCE;
+
+	@Override
+	public void failed(Throwable failure) {
+	}
+
+	@Override
+	public void retrying(Throwable failure) {
+	}
+
+	@Override
+	public void close() {
+	}
+
 }

@@ -75,7 +75,7 @@ public final class MicrometerJobTracer implements JobTracer {
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + jobName + "'", ex);
-			return NoopJobRun.INSTANCE;
+			return JobRun.noop();
 		}
 	}
 
@@ -112,24 +112,6 @@ public final class MicrometerJobTracer implements JobTracer {
 
 	private static String queueTag(@Nullable String queue) {
 		return (queue == null || queue.isEmpty()) ? JobMeters.NONE : queue;
-	}
-
-	private enum NoopJobRun implements JobRun {
-
-		INSTANCE;
-
-		@Override
-		public void failed(Throwable failure) {
-		}
-
-		@Override
-		public void retrying(Throwable failure) {
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }

@@ -410,21 +410,7 @@ class JobMetricsAutoConfigurationTests {
 		@Override
 		public JobRun start(String jobName, @Nullable String queue) {
 			this.started.add(jobName + "@" + queue);
-			return new JobRun() {
-
-				@Override
-				public void failed(Throwable failure) {
-				}
-
-				@Override
-				public void retrying(Throwable failure) {
-				}
-
-				@Override
-				public void close() {
-				}
-
-			};
+			return JobRun.noop();
 		}
 
 		@Override
