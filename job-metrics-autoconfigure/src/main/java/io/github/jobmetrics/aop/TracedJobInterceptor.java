@@ -44,26 +44,23 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		catch (Throwable ex) {
-			if (run != null) {
-				recordFailure(run, traced, invocation, ex);
-			}
+			recordFailure(run, traced, invocation, ex);
 			throw ex;
 		}
 		finally {
-			if (run != null) {
-				close(run, traced);
-			}
+			close(run, traced);
 		}
 	}
 
-	// The tracer may be the application's own: whatever it throws is logged, never passed to the job.
-	private @Nullable JobRun start(TracedMethod traced) {
+	// The tracer may be the application's own: whatever it throws is logged, never passed to the job, which
+	// then runs untraced.
+	private JobRun start(TracedMethod traced) {
 		try {
 			return this.tracer.obtain().start(traced.jobName(), traced.queue());
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + traced.jobName() + "'", ex);
-			return null;
+			return JobRun.noop();
 		}
 	}
 
@@ -90,7 +87,6 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			MeteringFailures.log("end a run of job '" + traced.jobName() + "'", ex);
 		}
 	}
-
 
 	private TracedMethod tracedMethod(MethodInvocation invocation) {
 		Object target = invocation.getThis();
