@@ -6,7 +6,8 @@ package io.github.jobmetrics;
  * <p>
  * A run ends as a success unless {@link #failed(Throwable)} or {@link #retrying(Throwable)} was called
  * before {@link #close()}. Closing a run more than once has no further effect. A run is meant to be used by
- * the thread that runs the job, but may be closed by another one.
+ * the thread that runs the job, but may be marked and closed by other threads: what was marked before
+ * {@code close()} is what gets recorded.
  *
  * <pre class="code">
  * try (JobRun run = tracer.start("payment-sync", "payments")) {
@@ -40,6 +41,14 @@ public interface JobRun extends AutoCloseable {
 	void retrying(Throwable failure);
 
 	/**
+	 * Marks this run as failed for good: it is counted with {@code result="failure"}, whatever the exception,
+	 * because nothing will try it again (for example the last attempt of a retried method, or an exception
+	 * that the retry policy excludes).
+	 * @param failure the exception the run ended with
+	 */
+	void failedWithoutRetry(Throwable failure);
+
+	/**
 	 * Ends this run: its whole duration becomes finished work and its execution is counted.
 	 */
 	@Override
@@ -68,6 +77,10 @@ enum NoopJobRun implements JobRun {
 
 	@Override
 	public void retrying(Throwable failure) {
+	}
+
+	@Override
+	public void failedWithoutRetry(Throwable failure) {
 	}
 
 	@Override

@@ -32,12 +32,23 @@ final class InFlightRuns {
 
 	private @Nullable TrackedRun newest;
 
+	// The latest instant used under the lock. System.nanoTime() may step back by a little between cores or
+	// in a virtual machine; taking the maximum keeps every read at or above the one before it, and every
+	// duration non-negative, at the cost of one comparison.
+	private long lastNow = Long.MIN_VALUE;
+
 	InFlightRuns(Clock clock) {
 		this.clock = clock;
 	}
 
+	private long now() {
+		long now = Math.max(this.clock.monotonicTime(), this.lastNow);
+		this.lastNow = now;
+		return now;
+	}
+
 	synchronized void add(TrackedRun run) {
-		long now = this.clock.monotonicTime();
+		long now = now();
 		run.startNanos = now;
 		this.base -= now;
 		this.count++;
@@ -59,7 +70,7 @@ final class InFlightRuns {
 			return -1;
 		}
 		run.ended = true;
-		long now = this.clock.monotonicTime();
+		long now = now();
 		this.base += now;
 		this.count--;
 		if (run.previous != null) {
@@ -80,7 +91,7 @@ final class InFlightRuns {
 	}
 
 	synchronized long workedNanos() {
-		return this.base + this.count * this.clock.monotonicTime();
+		return this.base + this.count * now();
 	}
 
 	double workedSeconds() {
@@ -93,7 +104,7 @@ final class InFlightRuns {
 
 	synchronized double oldestAgeSeconds() {
 		TrackedRun oldest = this.oldest;
-		return (oldest != null) ? (this.clock.monotonicTime() - oldest.startNanos) / 1e9 : 0;
+		return (oldest != null) ? (now() - oldest.startNanos) / 1e9 : 0;
 	}
 
 }

@@ -19,9 +19,11 @@ final class TrackedRun implements JobRun {
 
 	boolean ended;
 
-	private @Nullable Throwable failure;
+	// Volatile because failed() and close() may run on different threads (a run handed to a callback).
+	// retry is written before failure and read after it, so a close() that sees the failure sees its kind.
+	private volatile @Nullable Throwable failure;
 
-	private boolean retry;
+	private volatile boolean retry;
 
 	TrackedRun(JobMeters meters) {
 		this.meters = meters;
@@ -29,19 +31,28 @@ final class TrackedRun implements JobRun {
 
 	@Override
 	public void failed(Throwable failure) {
-		this.failure = failure;
-		this.retry = this.meters.isRetryable(failure);
+		mark(failure, this.meters.isRetryable(failure));
 	}
 
 	@Override
 	public void retrying(Throwable failure) {
+		mark(failure, true);
+	}
+
+	@Override
+	public void failedWithoutRetry(Throwable failure) {
+		mark(failure, false);
+	}
+
+	private void mark(Throwable failure, boolean retry) {
+		this.retry = retry;
 		this.failure = failure;
-		this.retry = true;
 	}
 
 	@Override
 	public void close() {
-		this.meters.end(this, this.failure, this.retry);
+		Throwable failure = this.failure;
+		this.meters.end(this, failure, failure != null && this.retry);
 	}
 
 }

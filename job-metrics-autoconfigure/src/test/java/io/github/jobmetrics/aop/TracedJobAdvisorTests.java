@@ -531,6 +531,11 @@ class TracedJobAdvisorTests {
 		}
 
 		@Override
+		public void failedWithoutRetry(Throwable failure) {
+			throw new IllegalStateException("cannot record failure");
+		}
+
+		@Override
 		public void close() {
 			throw new IllegalStateException("cannot close");
 		}

@@ -70,9 +70,10 @@ class WorkedTimeStressTests {
 			assertThat(reads).isGreaterThan(1000);
 			assertThat(registry.get("job.inflight").gauge().value()).isZero();
 			assertThat(registry.get("job.duration").timer().count()).isEqualTo((long) WORKERS * RUNS_PER_WORKER);
-			// Exact in nanoseconds; the counter's double of seconds is as exact as a double can be.
+			// Exact but for the rare instant at which a core's clock stepped back and the tracer kept the later
+			// instant it had already used (a few nanoseconds each): 10 µs in all is far below any double count.
 			assertThat(tracer.workedSeconds("stress", null) * 1e9).isCloseTo(expectedNanos,
-					org.assertj.core.api.Assertions.within(Math.ulp(expectedNanos / 1e9) * 1e9 * 2));
+					org.assertj.core.api.Assertions.within(10_000.0));
 		}
 		finally {
 			executor.shutdownNow();
