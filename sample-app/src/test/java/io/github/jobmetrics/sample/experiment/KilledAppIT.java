@@ -96,7 +96,11 @@ class KilledAppIT {
 						+ "(%.2f%% of truth, %.1f s of work in flight lost)",
 				lastWorked.time() - started, killed - lastWorked.time(), truth, lastWorked.value(), workedRatio * 100,
 				lastCompleted.value(), completedRatio * 100, truth - lastCompleted.value()));
-		assertThat(workedRatio).as("job_worked_seconds_total / truth").isGreaterThanOrEqualTo(0.99);
+		// Bounded on both sides: a tracer that over-counts (a run counted twice, a run still counted after it ended)
+		// must fail too. The truth overstates the work a little (the moments between two jobs of a worker), and the
+		// app reads its counter a few milliseconds after the instant Prometheus stamps on the scrape: 10 workers
+		// times even 100 ms of such delay is 0.3 % of 300 s, well inside 1 %.
+		assertThat(workedRatio).as("job_worked_seconds_total / truth").isBetween(0.99, 1.01);
 		// What a completion-time counter lacks is the elapsed part of the runs in flight. In steady state the
 		// elapsed part of a worker's current run averages E[D^2] / 2E[D]; jobs here are 5 + 5|Z| s (half-normal,
 		// clipped at 20 s), so E[D] = 9.0 s, E[D^2] = 89.9 s^2 and the average is 5.0 s: 10 workers lose about

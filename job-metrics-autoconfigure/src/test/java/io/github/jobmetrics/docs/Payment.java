@@ -1,0 +1,10 @@
+package io.github.jobmetrics.docs;
+
+/**
+ * A message of the README's examples.
+ *
+ * @param id the payment's id
+ * @param amount its amount
+ */
+record Payment(String id, long amount) {
+}

@@ -1,0 +1,265 @@
+package io.github.jobmetrics.docs;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.yaml.snakeyaml.Yaml;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the README true: every snippet in it is exercised, so that the documentation cannot rot.
+ * <ul>
+ * <li>Java: each block stands word for word in a source of this package, which compiles and which
+ * {@link ReadmeExamplesTests} runs.</li>
+ * <li>YAML: each block configures a real application (web server, actuator, job-metrics, the README's jobs),
+ * which must start and serve a scrape that shows what the block configures.</li>
+ * <li>PromQL: each query is evaluated by {@code promtool test rules} against input series, with the results
+ * the README promises (tests in {@code src/test/resources/promql}).</li>
+ * <li>The dependency and the commands: they name this build's starter and what CI runs.</li>
+ * </ul>
+ */
+class ReadmeTests {
+
+	private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+	private static final Path README = ROOT.resolve("README.md");
+
+	private static final Path JAVA_EXAMPLES = Path.of("src/test/java/io/github/jobmetrics/docs");
+
+	private static final Path PROMQL_TESTS = Path.of("src/test/resources/promql");
+
+	@Test
+	void everyJavaSnippetStandsWordForWordInACompiledAndTestedSource() throws IOException {
+		List<Snippet> snippets = snippets("java");
+		assertThat(snippets).isNotEmpty();
+		List<String> sources = new ArrayList<>();
+		try (Stream<Path> files = Files.list(JAVA_EXAMPLES)) {
+			for (Path file : files.filter((path) -> path.toString().endsWith(".java")).toList()) {
+				sources.add("\n" + String.join("\n", normalized(Files.readString(file))) + "\n");
+			}
+		}
+		for (Snippet snippet : snippets) {
+			String wanted = "\n" + String.join("\n", normalized(snippet.text())) + "\n";
+			assertThat(sources).as("the Java block at README.md line %d in a source of %s", snippet.line(),
+					JAVA_EXAMPLES)
+				.anySatisfy((source) -> assertThat(source).contains(wanted));
+		}
+	}
+
+	@TestFactory
+	Stream<DynamicTest> everyYamlSnippetConfiguresARealApplication() throws IOException {
+		List<Snippet> snippets = snippets("yaml");
+		assertThat(snippets).isNotEmpty();
+		return snippets.stream()
+			.map((snippet) -> DynamicTest.dynamicTest("README.md line " + snippet.line(), () -> startWith(snippet)));
+	}
+
+	@Test
+	void everyPromqlQueryIsEvaluatedByPromtoolWithTheResultTheReadmePromises() throws Exception {
+		List<String> queries = new ArrayList<>();
+		for (Snippet snippet : snippets("promql")) {
+			queries.addAll(queries(snippet.text()));
+		}
+		assertThat(queries).isNotEmpty();
+		List<Path> testFiles;
+		try (Stream<Path> files = Files.list(PROMQL_TESTS)) {
+			testFiles = files.filter((path) -> path.toString().endsWith(".test.yml")).sorted().toList();
+		}
+		List<String> tested = new ArrayList<>();
+		for (Path file : testFiles) {
+			tested.addAll(exprs(new Yaml().load(Files.readString(file))));
+		}
+		for (String query : queries) {
+			assertThat(tested).as("promtool tests of the README query%n%s", query).contains(oneLine(query));
+		}
+		List<String> command = new ArrayList<>(List.of(promtool(), "test", "rules"));
+		testFiles.forEach((file) -> command.add(file.getFileName().toString()));
+		Process process = new ProcessBuilder(command).directory(PROMQL_TESTS.toFile())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		System.out.println(output);
+		assertThat(process.exitValue()).as("promtool test rules:%n%s", output).isZero();
+	}
+
+	@Test
+	void dependencySnippetNamesTheStarterOfThisBuild() throws IOException {
+		List<Snippet> snippets = snippets("xml");
+		assertThat(snippets).hasSize(1);
+		String rootPom = Files.readString(ROOT.resolve("pom.xml"));
+		String version = first(rootPom, "<version>([^<]+)</version>");
+		String groupId = first(rootPom, "<groupId>([^<]+)</groupId>");
+		String starterPom = Files.readString(ROOT.resolve("job-metrics-spring-boot-starter/pom.xml"));
+		assertThat(starterPom).contains("<artifactId>job-metrics-spring-boot-starter</artifactId>");
+		assertThat(snippets.get(0).text()).contains("<groupId>" + groupId + "</groupId>",
+				"<artifactId>job-metrics-spring-boot-starter</artifactId>", "<version>" + version + "</version>");
+	}
+
+	@Test
+	void testCommandOfTheReadmeIsTheOneCiRuns() throws IOException {
+		List<String> commands = snippets("shell").stream().map((snippet) -> snippet.text().strip()).toList();
+		List<String> ciLines = Files.readAllLines(ROOT.resolve(".ci/run"))
+			.stream()
+			.map(String::strip)
+			.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
+			.toList();
+		assertThat(commands).contains(ciLines.get(ciLines.size() - 1));
+	}
+
+	private static void startWith(Snippet snippet) throws Exception {
+		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("README.md line " + snippet.line(),
+				new ByteArrayResource(snippet.text().getBytes(StandardCharsets.UTF_8)));
+		Map<String, Object> properties = new java.util.LinkedHashMap<>();
+		for (PropertySource<?> source : sources) {
+			for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
+				properties.put(name, String.valueOf(source.getProperty(name)));
+			}
+		}
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReadmeApplication.class)
+			.properties("server.port=0", "management.endpoints.web.exposure.include=prometheus")
+			.initializers((application) -> sources.forEach(application.getEnvironment().getPropertySources()::addFirst))
+			.run()) {
+			String scrape = scrape(context.getEnvironment().getProperty("local.server.port"));
+			assertThat(scrape).contains("job_worked_seconds_total{job_name=\"invoice-export\"");
+			Pattern jobKey = Pattern.compile("job-metrics\\.jobs\\.\\[?([^.\\]]+)\\]?\\.(tags\\.(.+)|buckets(\\[\\d+])?)");
+			for (Map.Entry<String, Object> property : properties.entrySet()) {
+				Matcher matcher = jobKey.matcher(property.getKey());
+				if (matcher.matches() && matcher.group(3) != null) {
+					assertThat(scrape).containsPattern("job_worked_seconds_total\\{[^}]*job_name=\"" + matcher.group(1)
+							+ "\"[^}]*" + matcher.group(3) + "=\"" + property.getValue() + "\"");
+				}
+			}
+		}
+	}
+
+	private static String scrape(String port) throws IOException, InterruptedException {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	static List<Snippet> snippets(String language) throws IOException {
+		List<String> lines = Files.readAllLines(README);
+		List<Snippet> snippets = new ArrayList<>();
+		for (int i = 0; i < lines.size(); i++) {
+			String fence = lines.get(i).strip();
+			if (fence.startsWith("```") && fence.length() > 3) {
+				int start = i + 1;
+				int end = start;
+				while (!lines.get(end).strip().equals("```")) {
+					end++;
+				}
+				if (fence.substring(3).strip().equals(language)) {
+					snippets.add(new Snippet(start, String.join("\n", lines.subList(start, end))));
+				}
+				i = end;
+			}
+		}
+		return snippets;
+	}
+
+	// A block of queries: each starts after a comment line and may span several lines.
+	private static List<String> queries(String block) {
+		List<String> queries = new ArrayList<>();
+		StringBuilder query = new StringBuilder();
+		for (String line : (block + "\n#").split("\n")) {
+			if (line.strip().startsWith("#") || line.isBlank()) {
+				if (!query.isEmpty()) {
+					queries.add(query.toString());
+					query.setLength(0);
+				}
+			}
+			else {
+				query.append(line).append('\n');
+			}
+		}
+		return queries;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> exprs(Object yaml) {
+		List<String> exprs = new ArrayList<>();
+		if (yaml instanceof Map<?, ?> map) {
+			map.forEach((key, value) -> {
+				if ("expr".equals(key) && value instanceof String expr) {
+					exprs.add(oneLine(expr));
+				}
+				else {
+					exprs.addAll(exprs(value));
+				}
+			});
+		}
+		else if (yaml instanceof List<?> list) {
+			list.forEach((item) -> exprs.addAll(exprs(item)));
+		}
+		return exprs;
+	}
+
+	private static String oneLine(String text) {
+		return text.strip().replaceAll("\\s+", " ");
+	}
+
+	private static List<String> normalized(String text) {
+		return text.lines().map((line) -> line.strip().replaceAll("\\s+", " ")).filter((line) -> !line.isEmpty())
+			.collect(Collectors.toList());
+	}
+
+	private static String first(String text, String regex) {
+		Matcher matcher = Pattern.compile(regex).matcher(text);
+		assertThat(matcher.find()).as(regex).isTrue();
+		return matcher.group(1);
+	}
+
+	private static String promtool() {
+		for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+			Path candidate = Path.of(dir, "promtool");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		throw new AssertionError("promtool is not on the PATH: install Debian's prometheus package "
+				+ "(scripts/test.sh does) to test the README's PromQL");
+	}
+
+	record Snippet(int line, String text) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import({ Invoices.class, InvoiceJobs.class })
+	static class ReadmeApplication {
+
+	}
+
+}
