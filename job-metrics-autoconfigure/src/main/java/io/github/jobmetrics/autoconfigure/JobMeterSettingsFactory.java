@@ -2,8 +2,10 @@ package io.github.jobmetrics.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
@@ -19,6 +21,10 @@ final class JobMeterSettingsFactory {
 
 	private static final String PREFIX = "job-metrics.";
 
+	private static final String TAG_KEY_FIX = "Rename the tag to a key of ASCII letters, digits and '_' that starts "
+			+ "with a letter and becomes none of the labels job_name, queue, result, exception, le, quantile, job, "
+			+ "instance nor the label of another extra tag (Prometheus turns '.' and '-' into '_'), or remove it";
+
 	private JobMeterSettingsFactory() {
 	}
 
@@ -26,6 +32,9 @@ final class JobMeterSettingsFactory {
 		JobMeterSettings settings = JobMeterSettings.defaults()
 			.withDefaultBuckets(checkedBuckets(PREFIX + "buckets", properties.getBuckets()))
 			.withRetryExceptions(retryExceptions(properties.getRetryExceptions(), classLoader));
+		// Every extra tag key becomes a label of every job's meters, so keys clash across jobs too.
+		Set<String> tagKeys = new LinkedHashSet<>();
+		properties.getJobs().values().forEach((job) -> tagKeys.addAll(job.getTags().keySet()));
 		for (Map.Entry<String, JobMetricsProperties.Job> entry : properties.getJobs().entrySet()) {
 			String jobName = entry.getKey();
 			String key = PREFIX + "jobs.[" + jobName + "]";
@@ -35,10 +44,10 @@ final class JobMeterSettingsFactory {
 			}
 			Map<String, String> tags = entry.getValue().getTags();
 			tags.forEach((tagKey, value) -> {
-				String problem = JobMeterSettings.tagProblem(tagKey, value);
+				String problem = JobMeterSettings.tagProblem(tagKey, value, tagKeys);
 				if (problem != null) {
 					throw new JobMetricsConfigurationException(key + ".tags.[" + tagKey + "]", problem,
-							"Fix or remove this tag");
+							(value == null || value.isBlank()) ? "Give the tag a value or remove it" : TAG_KEY_FIX);
 				}
 			});
 			if (!tags.isEmpty()) {

@@ -37,8 +37,10 @@ public class JobMetricsProperties {
 	private List<String> retryExceptions = new ArrayList<>();
 
 	/**
-	 * Settings per job name. Put a name that contains dots in brackets, for example
-	 * job-metrics.jobs.[Exporter.run].buckets.
+	 * Settings per job name: buckets, the histogram buckets of this job's job.duration (default
+	 * job-metrics.buckets), and tags, extra static tags on every meter of this job (other jobs get the same
+	 * keys with the value "none"). Put a name with dots or capitals in brackets, for example
+	 * job-metrics.jobs.[Exporter.run].buckets=1s,1m.
 	 */
 	private final Map<String, Job> jobs = new LinkedHashMap<>();
 

@@ -2,6 +2,7 @@ package io.github.jobmetrics.micrometer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,14 @@ public final class JobMeterSettings {
 	 */
 	public static final Set<String> RESERVED_TAG_KEYS = Set.of(JobMeters.JOB_NAME, JobMeters.QUEUE,
 			JobMeters.RESULT, JobMeters.EXCEPTION);
+
+	// Labels that Prometheus gives a meaning of its own, with why an extra tag cannot become one.
+	private static final Map<String, String> PROMETHEUS_LABELS = Map.of("le",
+			"Prometheus reserves for histogram buckets (job_duration_seconds would fail every scrape)", "quantile",
+			"Prometheus reserves for summary quantiles", "job",
+			"Prometheus sets on every scraped series to the scrape job (yours would be renamed exported_job)",
+			"instance",
+			"Prometheus sets on every scraped series to the scraped target (yours would be renamed exported_instance)");
 
 	private static final JobMeterSettings DEFAULTS = new JobMeterSettings(DEFAULT_BUCKETS, Map.of(), Map.of(),
 			List.of());
@@ -99,13 +108,20 @@ public final class JobMeterSettings {
 	 * Returns a copy in which the meters of the named job carry the given static tags. Every meter of a name
 	 * must have the same tag keys, so every other job reports these keys too, with the value {@code none}.
 	 * @param jobName the job name
-	 * @param tags tag keys and values; keys must not be one of {@link #RESERVED_TAG_KEYS}
+	 * @param tags tag keys and values, each valid as {@link #tagProblem(String, String, Collection)} checks
 	 * @return the changed settings
-	 * @throws IllegalArgumentException if a key is reserved or a key or value is empty
+	 * @throws IllegalArgumentException if a key or value is empty, or a key would become a Prometheus label
+	 * that job-metrics or Prometheus uses or that another extra tag becomes
 	 */
 	public JobMeterSettings withJobTags(String jobName, Map<String, String> tags) {
+		Set<String> keysInUse = new TreeSet<>(tags.keySet());
+		this.jobTags.forEach((job, own) -> {
+			if (!job.equals(jobName)) {
+				keysInUse.addAll(own.keySet());
+			}
+		});
 		tags.forEach((key, value) -> {
-			String problem = tagProblem(key, value);
+			String problem = tagProblem(key, value, keysInUse);
 			if (problem != null) {
 				throw new IllegalArgumentException("Extra tag '" + key + "' of job '" + jobName + "' " + problem);
 			}
@@ -149,22 +165,81 @@ public final class JobMeterSettings {
 	}
 
 	/**
-	 * Describes what is wrong with an extra tag.
+	 * Describes what is wrong with an extra tag on its own; see
+	 * {@link #tagProblem(String, String, Collection)}.
 	 * @param key the tag key
 	 * @param value the tag value
 	 * @return the problem, or {@code null} if the tag is valid
 	 */
 	public static @Nullable String tagProblem(String key, @Nullable String value) {
+		return tagProblem(key, value, Set.of());
+	}
+
+	/**
+	 * Describes what is wrong with an extra tag. The key is checked as the Prometheus label it becomes
+	 * (Micrometer's {@code PrometheusNamingConvention}: every character other than an ASCII letter, a digit
+	 * or {@code _} and {@code :} becomes {@code _}, as does a leading digit, and leading underscores are
+	 * reduced to one), so that no accepted tag can break a scrape: it must not start with {@code __}, must
+	 * not become a label that job-metrics sets ({@code job_name}, {@code queue}, {@code result},
+	 * {@code exception}), that Prometheus reserves ({@code le}, {@code quantile}) or sets on every scraped
+	 * series ({@code job}, {@code instance}), a label with a {@code :} (unreadable for Prometheus before
+	 * 3.0), nor the same label as another extra tag key. Values are escaped by the exposition formats and
+	 * only need to be non-empty.
+	 * @param key the tag key
+	 * @param value the tag value
+	 * @param keysInUse the other extra tag keys of this job and of the other jobs; the key itself, if
+	 * contained, is ignored
+	 * @return the problem, or {@code null} if the tag is valid
+	 */
+	public static @Nullable String tagProblem(String key, @Nullable String value, Collection<String> keysInUse) {
 		if (key.isBlank()) {
 			return "has an empty key";
 		}
-		if (RESERVED_TAG_KEYS.contains(key) || "job_name".equals(key)) {
-			return "uses a key that job-metrics sets itself; choose another key than " + RESERVED_TAG_KEYS;
+		if (key.startsWith("__")) {
+			return "starts with '__', which Prometheus reserves for its own labels (the registry would make it '"
+					+ prometheusLabel(key) + "')";
+		}
+		String label = prometheusLabel(key);
+		String becomes = "becomes the Prometheus label '" + label + "', ";
+		for (String reserved : RESERVED_TAG_KEYS) {
+			if (label.equals(prometheusLabel(reserved))) {
+				return becomes + "which job-metrics sets itself";
+			}
+		}
+		String reason = PROMETHEUS_LABELS.get(label);
+		if (reason != null) {
+			return becomes + "which " + reason;
+		}
+		if (label.indexOf(':') >= 0) {
+			return becomes + "whose ':' Prometheus servers before 3.0 cannot read";
+		}
+		for (String other : keysInUse) {
+			if (!other.equals(key) && label.equals(prometheusLabel(other))) {
+				return becomes + "as does the extra tag '" + other
+						+ "'; Prometheus rejects a series with the same label twice";
+			}
 		}
 		if (value == null || value.isBlank()) {
 			return "has an empty value; give it a value or remove it";
 		}
 		return null;
+	}
+
+	// The rule of Micrometer's PrometheusNamingConvention.tagKey (PrometheusNaming.prometheusName, then
+	// sanitizeLabelName), copied so that the check needs no Prometheus on the classpath; a test compares
+	// the two on many keys.
+	private static String prometheusLabel(String key) {
+		StringBuilder label = new StringBuilder(key.length());
+		key.codePoints().forEach((c) -> {
+			boolean legacy = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':'
+					|| (c >= '0' && c <= '9' && !label.isEmpty());
+			label.append(legacy ? (char) c : '_');
+		});
+		while (label.length() > 1 && (label.charAt(0) == '_' || label.charAt(0) == '.')
+				&& (label.charAt(1) == '_' || label.charAt(1) == '.')) {
+			label.deleteCharAt(0);
+		}
+		return label.toString();
 	}
 
 	private static String format(@Nullable Duration duration) {

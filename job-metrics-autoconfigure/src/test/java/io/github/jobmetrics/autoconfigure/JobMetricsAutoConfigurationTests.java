@@ -312,6 +312,20 @@ class JobMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void failsOnAnExtraTagKeyThatBecomesPrometheusHistogramBucketLabel() {
+		this.contextRunner.withPropertyValues("job-metrics.jobs.[x].tags.le=fast")
+			.run(failsNaming("job-metrics.jobs.[x].tags.[le]", "becomes the Prometheus label 'le'"));
+	}
+
+	@Test
+	void failsOnExtraTagKeysOfTwoJobsThatBecomeTheSameLabel() {
+		this.contextRunner
+			.withPropertyValues("job-metrics.jobs.[x].tags.[team-a]=billing", "job-metrics.jobs.[y].tags.[team.a]=ops")
+			.run(failsNaming("job-metrics.jobs.[x].tags.[team-a]",
+					"becomes the Prometheus label 'team_a', as does the extra tag 'team.a'"));
+	}
+
+	@Test
 	void failsOnTracedJobOnAPrivateMethod() {
 		this.contextRunner.withBean(PrivateJob.class)
 			.run(failsNaming("@TracedJob on " + PrivateJob.class.getName() + ".run()", "private method"));

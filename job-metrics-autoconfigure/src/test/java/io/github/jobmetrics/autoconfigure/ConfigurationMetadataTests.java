@@ -1,0 +1,97 @@
+package io.github.jobmetrics.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.github.jobmetrics.micrometer.JobMeterSettings;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.convert.DurationStyle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests the {@code META-INF/spring-configuration-metadata.json} that the build generates for
+ * {@link JobMetricsProperties}: what an IDE can complete and document.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	void documentsEveryPropertyOfJobMetricsProperties() throws IOException {
+		Map<String, JsonNode> properties = properties(metadata());
+		List<String> expected = Arrays.stream(JobMetricsProperties.class.getDeclaredFields())
+			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
+			.map((field) -> "job-metrics." + dashed(field.getName()))
+			.toList();
+		assertThat(properties).containsOnlyKeys(expected);
+		properties.forEach((name, property) -> assertThat(property.path("description").asString()).as(name)
+			.isNotBlank()
+			.doesNotStartWith("The "));
+	}
+
+	@Test
+	void documentsTheKeysUnderAJobNameInTheDescriptionOfJobs() throws IOException {
+		// The format describes job-metrics.jobs only as a map; its description is all an IDE shows of Job.
+		String description = properties(metadata()).get("job-metrics.jobs").path("description").asString();
+		for (Field field : JobMetricsProperties.Job.class.getDeclaredFields()) {
+			assertThat(description).contains(field.getName() + ", ");
+		}
+		assertThat(description).contains("job-metrics.jobs.[Exporter.run].buckets=1s,1m");
+	}
+
+	@Test
+	void givesTheDefaultBuckets() throws IOException {
+		JsonNode buckets = properties(metadata()).get("job-metrics.buckets").path("defaultValue");
+		List<Duration> defaults = buckets.valueStream()
+			.map((bucket) -> DurationStyle.SIMPLE.parse(bucket.asString()))
+			.toList();
+		assertThat(defaults).isEqualTo(JobMeterSettings.DEFAULT_BUCKETS);
+		assertThat(properties(metadata()).get("job-metrics.enabled").path("defaultValue").asBoolean()).isTrue();
+	}
+
+	@Test
+	void hintsExceptionClassesForRetryExceptions() throws IOException {
+		JsonNode hint = metadata().path("hints").valueStream()
+			.filter((candidate) -> candidate.path("name").asString().equals("job-metrics.retry-exceptions"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(hint.path("providers").get(0).path("name").asString()).isEqualTo("class-reference");
+		assertThat(hint.path("providers").get(0).path("parameters").path("target").asString())
+			.isEqualTo(Throwable.class.getName());
+	}
+
+	private static Map<String, JsonNode> properties(JsonNode metadata) {
+		return metadata.path("properties").valueStream()
+			.collect(Collectors.toMap((property) -> property.path("name").asString(), (property) -> property));
+	}
+
+	// Ours, not another jar's: the one next to the compiled JobMetricsProperties.
+	private static JsonNode metadata() throws IOException {
+		String classes = JobMetricsProperties.class.getProtectionDomain().getCodeSource().getLocation().toString();
+		for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"))) {
+			if (url.toString().startsWith(classes)) {
+				try (InputStream in = url.openStream()) {
+					return JsonMapper.builder().build().readTree(in);
+				}
+			}
+		}
+		throw new IllegalStateException("No configuration metadata in " + classes);
+	}
+
+	private static String dashed(String camelCase) {
+		return camelCase.replaceAll("([A-Z])", "-$1").toLowerCase();
+	}
+
+}
