@@ -125,6 +125,27 @@ class ReadmeTests {
 	}
 
 	@Test
+	void environmentExampleConfiguresAJobWhoseNameHasADot() throws Exception {
+		String json = snippets("shell").stream()
+			.map((snippet) -> Pattern.compile("SPRING_APPLICATION_JSON='(.+)'").matcher(snippet.text().strip()))
+			.filter(Matcher::matches)
+			.map((matcher) -> matcher.group(1))
+			.findFirst()
+			.orElseThrow();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReadmeApplication.class)
+			.properties("server.port=0", "management.endpoints.web.exposure.include=prometheus",
+					"spring.application.json=" + json)
+			.run()) {
+			String scrape = scrape(context.getEnvironment().getProperty("local.server.port"));
+			assertThat(scrape.lines()
+				.filter((line) -> line.startsWith("job_duration_seconds_bucket{") && line.contains("job_name=\"Exporter.run\""))
+				.filter((line) -> line.contains("team=\"billing\"")))
+				.as("1s, 1m and +Inf, tagged team=billing")
+				.hasSize(3);
+		}
+	}
+
+	@Test
 	void testCommandOfTheReadmeIsTheOneCiRuns() throws IOException {
 		List<String> commands = snippets("shell").stream().map((snippet) -> snippet.text().strip()).toList();
 		List<String> ciLines = Files.readAllLines(ROOT.resolve(".ci/run"))
@@ -150,12 +171,25 @@ class ReadmeTests {
 			.run()) {
 			String scrape = scrape(context.getEnvironment().getProperty("local.server.port"));
 			assertThat(scrape).contains("job_worked_seconds_total{job_name=\"invoice-export\"");
-			Pattern jobKey = Pattern.compile("job-metrics\\.jobs\\.\\[?([^.\\]]+)\\]?\\.(tags\\.(.+)|buckets(\\[\\d+])?)");
+			// What the block sets per job must show in the scrape: its tags, and its number of buckets.
+			Pattern jobKey = Pattern.compile("job-metrics\\.jobs\\.(\\[[^\\]]+\\]|[^.]+)\\.(tags\\.(.+)|buckets)");
 			for (Map.Entry<String, Object> property : properties.entrySet()) {
 				Matcher matcher = jobKey.matcher(property.getKey());
-				if (matcher.matches() && matcher.group(3) != null) {
-					assertThat(scrape).containsPattern("job_worked_seconds_total\\{[^}]*job_name=\"" + matcher.group(1)
-							+ "\"[^}]*" + matcher.group(3) + "=\"" + property.getValue() + "\"");
+				if (!matcher.matches()) {
+					continue;
+				}
+				String job = matcher.group(1).replaceAll("^\\[|\\]$", "");
+				if (matcher.group(3) != null) {
+					assertThat(scrape).containsPattern("job_worked_seconds_total\\{[^}]*job_name=\"" + job + "\"[^}]*"
+							+ matcher.group(3) + "=\"" + property.getValue() + "\"");
+				}
+				else {
+					long buckets = scrape.lines()
+						.filter((line) -> line.startsWith("job_duration_seconds_bucket{")
+								&& line.contains("job_name=\"" + job + "\"") && !line.contains("le=\"+Inf\""))
+						.count();
+					assertThat(buckets).as("buckets of %s", job)
+						.isEqualTo(property.getValue().toString().split(",").length);
 				}
 			}
 		}
@@ -257,7 +291,7 @@ class ReadmeTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	@Import({ Invoices.class, InvoiceJobs.class })
+	@Import({ Invoices.class, InvoiceJobs.class, Exporter.class })
 	static class ReadmeApplication {
 
 	}
