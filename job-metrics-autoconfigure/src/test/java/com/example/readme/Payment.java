@@ -1,4 +1,4 @@
-package io.github.jobmetrics.docs;
+package com.example.readme;
 
 /**
  * A message of the README's examples.

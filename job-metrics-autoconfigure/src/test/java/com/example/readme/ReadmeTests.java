@@ -1,4 +1,4 @@
-package io.github.jobmetrics.docs;
+package com.example.readme;
 
 import java.io.IOException;
 import java.net.URI;
@@ -52,7 +52,7 @@ class ReadmeTests {
 
 	private static final Path README = ROOT.resolve("README.md");
 
-	private static final Path JAVA_EXAMPLES = Path.of("src/test/java/io/github/jobmetrics/docs");
+	private static final Path JAVA_EXAMPLES = Path.of("src/test/java/com/example/readme");
 
 	private static final Path PROMQL_TESTS = Path.of("src/test/resources/promql");
 

@@ -1,4 +1,4 @@
-package io.github.jobmetrics.docs;
+package com.example.readme;
 
 import java.util.ArrayList;
 import java.util.List;

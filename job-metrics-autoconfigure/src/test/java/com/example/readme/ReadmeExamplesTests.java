@@ -1,4 +1,4 @@
-package io.github.jobmetrics.docs;
+package com.example.readme;
 
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
