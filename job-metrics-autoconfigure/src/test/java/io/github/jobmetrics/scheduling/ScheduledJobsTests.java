@@ -25,7 +25,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.TriggerContext;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -334,7 +333,7 @@ class ScheduledJobsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
 	@EnableScheduling
 	static class BusyJobs {
 
@@ -350,7 +349,7 @@ class ScheduledJobsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
 	@EnableScheduling
 	static class FreePoolJobs {
 
@@ -424,7 +423,7 @@ class ScheduledJobsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
 	@EnableScheduling
 	static class TriggeredJobConfiguration {
 
@@ -474,7 +473,7 @@ class ScheduledJobsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
 	@EnableScheduling
 	static class PlainJobs {
 
@@ -505,7 +504,7 @@ class ScheduledJobsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
 	@EnableScheduling
 	static class ExplicitJobConfiguration {
 
