@@ -5,6 +5,8 @@ import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
+import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
+import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,8 +18,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 /**
  * Auto-configuration of job-metrics: a {@link JobTracer} recording into the application's
@@ -68,6 +72,29 @@ public final class JobMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	static TracedJobRegistrar tracedJobRegistrar(ObjectProvider<JobTracer> jobTracer) {
 		return new TracedJobRegistrar(jobTracer::getObject);
+	}
+
+	/**
+	 * Schedule lag and worker capacity of {@code @Scheduled} jobs, and their zero-code tracing when
+	 * {@code job-metrics.instrument.scheduled} is on. The configurer only acts when scheduling is enabled.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SchedulingConfigurer.class)
+	static class ScheduledJobsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ScheduledJobsConfigurer scheduledJobsConfigurer(JobTracer jobTracer, MeterRegistry meterRegistry,
+				JobMetricsProperties properties) {
+			return new ScheduledJobsConfigurer(jobTracer, meterRegistry, properties.getInstrument().isScheduled());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerCapacityMeters workerCapacityMeters(ObjectProvider<MeterRegistry> meterRegistry) {
+			return new WorkerCapacityMeters(meterRegistry::getObject);
+		}
+
 	}
 
 }

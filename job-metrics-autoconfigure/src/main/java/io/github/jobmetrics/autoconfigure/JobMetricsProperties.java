@@ -44,6 +44,11 @@ public class JobMetricsProperties {
 	 */
 	private final Map<String, Job> jobs = new LinkedHashMap<>();
 
+	/**
+	 * Jobs traced without @TracedJob.
+	 */
+	private final Instrument instrument = new Instrument();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -72,6 +77,10 @@ public class JobMetricsProperties {
 		return this.jobs;
 	}
 
+	public Instrument getInstrument() {
+		return this.instrument;
+	}
+
 	/**
 	 * Settings of one job.
 	 */
@@ -98,6 +107,27 @@ public class JobMetricsProperties {
 
 		public Map<String, String> getTags() {
 			return this.tags;
+		}
+
+	}
+
+	/**
+	 * Jobs traced without {@code @TracedJob}.
+	 */
+	public static class Instrument {
+
+		/**
+		 * Whether to trace every @Scheduled method as a job named SimpleClassName.method with no queue, as if
+		 * annotated with @TracedJob. A method or class with its own @TracedJob keeps it.
+		 */
+		private boolean scheduled;
+
+		public boolean isScheduled() {
+			return this.scheduled;
+		}
+
+		public void setScheduled(boolean scheduled) {
+			this.scheduled = scheduled;
 		}
 
 	}

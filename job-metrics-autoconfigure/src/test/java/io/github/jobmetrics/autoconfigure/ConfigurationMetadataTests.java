@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,10 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = properties(metadata());
 		List<String> expected = Arrays.stream(JobMetricsProperties.class.getDeclaredFields())
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
-			.map((field) -> "job-metrics." + dashed(field.getName()))
+			.flatMap((field) -> (field.getType() == JobMetricsProperties.Instrument.class)
+					? Arrays.stream(field.getType().getDeclaredFields())
+						.map((nested) -> "job-metrics." + dashed(field.getName()) + "." + dashed(nested.getName()))
+					: Stream.of("job-metrics." + dashed(field.getName())))
 			.toList();
 		assertThat(properties).containsOnlyKeys(expected);
 		properties.forEach((name, property) -> assertThat(property.path("description").asString()).as(name)
@@ -58,6 +62,13 @@ class ConfigurationMetadataTests {
 			.toList();
 		assertThat(defaults).isEqualTo(JobMeterSettings.DEFAULT_BUCKETS);
 		assertThat(properties(metadata()).get("job-metrics.enabled").path("defaultValue").asBoolean()).isTrue();
+	}
+
+	@Test
+	void leavesZeroCodeTracingOfScheduledMethodsOffByDefault() throws IOException {
+		JsonNode scheduled = properties(metadata()).get("job-metrics.instrument.scheduled");
+		assertThat(scheduled.path("type").asString()).isEqualTo("java.lang.Boolean");
+		assertThat(scheduled.path("defaultValue").asBoolean(true)).isFalse();
 	}
 
 	@Test

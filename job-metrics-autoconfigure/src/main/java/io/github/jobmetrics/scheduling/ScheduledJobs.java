@@ -1,0 +1,167 @@
+package io.github.jobmetrics.scheduling;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.jobmetrics.JobTracer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.Schedules;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * The jobs of the application's {@code @Scheduled} methods, found once all beans exist, and the meters of
+ * their schedule lag.
+ * <p>
+ * The scheduler receives each task behind a private wrapper of Spring Framework ({@code Task}) whose only
+ * window onto the {@code ScheduledMethodRunnable} inside is {@code toString()}: declaring class name, dot,
+ * method name. Spring Boot's {@code scheduledtasks} endpoint names tasks the same way, so a task is matched
+ * to its method by that string.
+ */
+final class ScheduledJobs {
+
+	private static final Log logger = LogFactory.getLog(ScheduledJobs.class);
+
+	static final List<Duration> LAG_BUCKETS = List.of(Duration.ofMillis(1), Duration.ofMillis(5),
+			Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
+			Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+			Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10));
+
+	private static final ScheduledJob AMBIGUOUS = new ScheduledJob("", "", false);
+
+	private static final ScheduledJob NONE = new ScheduledJob("", "", false);
+
+	private final Map<String, ScheduledJob> byTask = new ConcurrentHashMap<>();
+
+	private final @Nullable ClassLoader classLoader;
+
+	private final JobTracer tracer;
+
+	private final MeterRegistry registry;
+
+	private final boolean traceUnannotated;
+
+	private final Map<ScheduledJob, Timer> lagTimers = new ConcurrentHashMap<>();
+
+	ScheduledJobs(ListableBeanFactory beanFactory, JobTracer tracer, MeterRegistry registry,
+			boolean traceUnannotated) {
+		this.tracer = tracer;
+		this.registry = registry;
+		this.traceUnannotated = traceUnannotated;
+		this.classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
+		this.byTask.putAll(find(beanFactory, traceUnannotated));
+		this.byTask.forEach((task, job) -> {
+			if (job == AMBIGUOUS) {
+				logger.warn("job-metrics cannot tell apart the beans whose @Scheduled method " + task
+						+ " it inherits, so it records no schedule lag for them"
+						+ (traceUnannotated ? " and does not trace them" : "")
+						+ ". Declare the method in each bean class, or trace it with @TracedJob.");
+			}
+			else {
+				register(job);
+			}
+		});
+	}
+
+	// Beans are read by type, without creating any: all singletons exist when the registrar is configured.
+	private static Map<String, ScheduledJob> find(ListableBeanFactory beanFactory, boolean traceUnannotated) {
+		Map<String, ScheduledJob> jobs = new HashMap<>();
+		for (String beanName : beanFactory.getBeanDefinitionNames()) {
+			Class<?> type = beanFactory.getType(beanName, false);
+			if (type == null) {
+				continue;
+			}
+			Class<?> userClass = ClassUtils.getUserClass(type);
+			if (!AnnotationUtils.isCandidateClass(userClass, List.of(Scheduled.class, Schedules.class))) {
+				continue;
+			}
+			MethodIntrospector.selectMethods(userClass, (MethodIntrospector.MetadataLookup<Boolean>) (
+					method) -> isScheduled(method) ? Boolean.TRUE : null).keySet().forEach((method) -> {
+						ScheduledJob job = ScheduledJob.resolve(method, userClass, traceUnannotated);
+						if (job != null) {
+							jobs.merge(taskName(method), job, (one, other) -> one.equals(other) ? one : AMBIGUOUS);
+						}
+					});
+		}
+		return jobs;
+	}
+
+	private static boolean isScheduled(Method method) {
+		return !AnnotatedElementUtils.getMergedRepeatableAnnotations(method, Scheduled.class, Schedules.class)
+			.isEmpty();
+	}
+
+	// What ScheduledMethodRunnable.toString() returns for the method.
+	private static String taskName(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName();
+	}
+
+	private void register(ScheduledJob job) {
+		if (job.tracedByScheduler()) {
+			this.tracer.register(job.name(), job.queue());
+		}
+		lagTimer(job);
+	}
+
+	/**
+	 * Returns the job of a task handed to the scheduler, {@code null} for a task of no known job.
+	 */
+	@Nullable ScheduledJob jobOf(Runnable task) {
+		String name = task.toString();
+		ScheduledJob job = this.byTask.computeIfAbsent(name, this::resolveMethodRunnable);
+		return (job != AMBIGUOUS && job != NONE) ? job : null;
+	}
+
+	// A SchedulingConfigurer may schedule a ScheduledMethodRunnable of its own: its toString() names a
+	// class and a method without parameters that can be loaded; anything else (a lambda, a class without
+	// such a toString()) has no stable name and maps to NONE.
+	private ScheduledJob resolveMethodRunnable(String taskName) {
+		int dot = taskName.lastIndexOf('.');
+		if (dot > 0 && ClassUtils.isPresent(taskName.substring(0, dot), this.classLoader)) {
+			Class<?> type = ClassUtils.resolveClassName(taskName.substring(0, dot), this.classLoader);
+			Method method = ReflectionUtils.findMethod(type, taskName.substring(dot + 1));
+			ScheduledJob job = (method != null) ? ScheduledJob.resolve(method, type, this.traceUnannotated) : null;
+			if (job != null) {
+				register(job);
+				return job;
+			}
+		}
+		if (this.traceUnannotated) {
+			logger.info("job-metrics does not trace the scheduled task '" + taskName
+					+ "': it is neither a @Scheduled method of a bean nor a ScheduledMethodRunnable (for example a"
+					+ " lambda added by a SchedulingConfigurer), so it has no stable job name. Trace its work with"
+					+ " JobTracer.trace(name, null, runnable), or with @TracedJob on the bean method it calls.");
+		}
+		return NONE;
+	}
+
+	Runnable wrap(Runnable task, ScheduledJob job, PlannedStarts plannedStarts) {
+		return new ScheduledRun(task, job, plannedStarts, lagTimer(job),
+				job.tracedByScheduler() ? this.tracer : null);
+	}
+
+	private Timer lagTimer(ScheduledJob job) {
+		return this.lagTimers.computeIfAbsent(job, (key) -> Timer.builder("job.schedule.lag")
+			.description("How late runs of a scheduled job started, against the time their schedule planned")
+			.tags("job.name", key.name(), "queue", key.queue())
+			.serviceLevelObjectives(LAG_BUCKETS.toArray(Duration[]::new))
+			.register(this.registry));
+	}
+
+}
