@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -285,21 +284,6 @@ class MicrometerJobTracerTests {
 		assertThat(exceptions("export", "failure", "IllegalStateException")).isEqualTo(runs);
 		assertThat(executions("export", "success")).isZero();
 		assertThat(gauge("job.inflight", "export")).isZero();
-	}
-
-	@Test
-	void durationMaxOfAnHourlyJobReadsZeroThreeMinutesAfterItsRun() {
-		// job_duration_seconds_max is Micrometer's decaying maximum over management.metrics.distribution.expiry
-		// (2 minutes by default): for a job that runs once an hour it is 0 most of the time.
-		Timer duration = this.registry.timer("job.duration", "job.name", "export", "queue", "none");
-		JobRun run = this.tracer.start("export");
-		this.clock.add(Duration.ofMinutes(10));
-		run.close();
-		assertThat(duration.max(TimeUnit.SECONDS)).isEqualTo(600.0);
-		this.clock.add(Duration.ofMinutes(3));
-		assertThat(duration.max(TimeUnit.SECONDS)).isZero();
-		assertThat(duration.count()).isOne();
-		assertThat(duration.totalTime(TimeUnit.SECONDS)).isEqualTo(600.0);
 	}
 
 	@Test
