@@ -2,7 +2,9 @@ package io.github.jobmetrics;
 
 /**
  * One run of a job, started by {@link JobTracer#start(String, String)}. From its start until {@link #close()}
- * the run's elapsed time counts in {@code job_worked_seconds_total} whenever metrics are read.
+ * the run's elapsed time counts in {@code job_worked_seconds_total} whenever metrics are read, unless the run
+ * is nested: started on a thread that is inside the body of another traced run, which already counts that
+ * thread (see {@link JobTracer}).
  * <p>
  * A run ends as a success unless {@link #failed(Throwable)} or {@link #retrying(Throwable)} was called
  * before {@link #close()}. Closing a run more than once has no further effect. A run is meant to be used by

@@ -2,6 +2,7 @@ package io.github.jobmetrics;
 
 import java.util.concurrent.Callable;
 
+import io.github.jobmetrics.internal.TracedRunScope;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * A job is named by its {@code jobName} and {@code queue}; a {@code null} or empty queue is reported as
  * {@code none}. Implementations never let a metrics failure reach the traced job: the job's result and
  * exceptions pass through unchanged.
+ * <p>
+ * A thread is counted once in {@code job_worked_seconds_total}, however deeply traced runs nest: a run that
+ * starts while the same thread is inside the body of a {@link #trace(String, String, Runnable) trace(...)} or
+ * a {@code @TracedJob} method still counts as a run (executions, duration, in flight) but adds no worked time,
+ * which the enclosing run already counts (the outer run wins). A run from {@link #start(String, String)}
+ * opens no such scope, so it never hides other runs.
  *
  * @since 0.1.0
  */
@@ -20,6 +27,11 @@ public interface JobTracer {
 	/**
 	 * Starts a run of the given job. The caller must {@link JobRun#close() close} it, best with
 	 * try-with-resources.
+	 * <p>
+	 * The run may be handed to another thread, so it opens no scope: runs started on this thread while it is
+	 * open count their worked time as usual. Started inside the body of a
+	 * {@link #trace(String, String, Runnable) trace(...)} or a {@code @TracedJob} method on this thread, the
+	 * run adds no worked time at all, even if it outlives that body: the enclosing run counts this thread.
 	 * @param jobName the job name, the {@code job_name} label
 	 * @param queue the queue the work came from, or {@code null} for none
 	 * @return the run in progress
@@ -47,13 +59,15 @@ public interface JobTracer {
 
 	/**
 	 * Runs the given job as one traced run; an exception it throws marks the run failed and is rethrown
-	 * unchanged.
+	 * unchanged. While the job runs, this thread is inside the run's scope: runs it starts on this thread, traced
+	 * or not, add no worked time (see {@link JobTracer}).
 	 * @param jobName the job name
 	 * @param queue the queue the work came from, or {@code null} for none
 	 * @param job the work
 	 */
 	default void trace(String jobName, @Nullable String queue, Runnable job) {
 		try (JobRun run = start(jobName, queue)) {
+			int outer = TracedRunScope.enter(run);
 			try {
 				job.run();
 			}
@@ -61,12 +75,16 @@ public interface JobTracer {
 				run.failed(ex);
 				throw ex;
 			}
+			finally {
+				TracedRunScope.exit(outer);
+			}
 		}
 	}
 
 	/**
 	 * Calls the given job as one traced run and returns its result; an exception it throws marks the run
-	 * failed and is rethrown unchanged.
+	 * failed and is rethrown unchanged. While the job runs, this thread is inside the run's scope, as for
+	 * {@link #trace(String, String, Runnable)}.
 	 * @param <T> the type of the result
 	 * @param jobName the job name
 	 * @param queue the queue the work came from, or {@code null} for none
@@ -77,12 +95,16 @@ public interface JobTracer {
 	default <T extends @Nullable Object> T trace(String jobName, @Nullable String queue, Callable<T> job)
 			throws Exception {
 		try (JobRun run = start(jobName, queue)) {
+			int outer = TracedRunScope.enter(run);
 			try {
 				return job.call();
 			}
 			catch (Throwable ex) {
 				run.failed(ex);
 				throw ex;
+			}
+			finally {
+				TracedRunScope.exit(outer);
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.TracedRunScope;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,8 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		JobRun run = start(traced);
+		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
+		int outer = TracedRunScope.enter(run);
 		try {
 			return invocation.proceed();
 		}
@@ -48,6 +51,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			throw ex;
 		}
 		finally {
+			TracedRunScope.exit(outer);
 			close(run, traced);
 		}
 	}

@@ -6,15 +6,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * The runs of one job that are in progress, kept so that the job's worked time can be read at any instant.
  * <p>
- * Worked time at instant t is the sum of finished durations plus {@code t - start} for each run in flight,
- * which is {@code base + count * t} with {@code base = finished - sum(starts)}. A start subtracts its
- * instant from {@code base}, an end adds its instant, so both and every read are O(1), however many runs
- * are in flight. The trade-off: start, end and read share one lock, and each reads the clock inside it. That
- * is what makes the value honest: a read sees a state and an instant that belong together, so it can never
- * count a run that has ended as still running, and the value never goes backwards. The lock is held for a
- * few field updates, so contention stays short even when many workers run the same job.
+ * Worked time at instant t is the sum of finished durations plus {@code t - start} for each working run in
+ * flight, which is {@code base + working * t} with {@code base = finished - sum(starts)}. A start subtracts
+ * its instant from {@code base}, an end adds its instant, so both and every read are O(1), however many runs
+ * are in flight. A nested run (started inside the scope of another traced run on its thread) is in flight,
+ * for the gauge and the oldest age, but not working: the enclosing run already counts its thread, so it
+ * touches neither {@code base} nor {@code working}, and its worked time is 0 by construction.
  * <p>
- * {@code base} and {@code count * t} may overflow a {@code long} on their own; their sum is the true worked
+ * The trade-off: start, end and read share one lock, and each reads the clock inside it. That is what makes
+ * the value honest: a read sees a state and an instant that belong together, so it can never count a run that
+ * has ended as still running. The lock is held for a few field updates, so contention stays short even when
+ * many workers run the same job.
+ * <p>
+ * Reads never go backwards. The monotonic clock may step back by a little between cores, so every instant is
+ * clamped to the latest one already used ({@code lastNow}): then each end adds at least what its run had
+ * contributed to the previous read, and each read is at least the one before it. Durations are never
+ * negative for the same reason.
+ * <p>
+ * {@code base} and {@code working * t} may overflow a {@code long} on their own; their sum is the true worked
  * time, which fits, and two's complement arithmetic gives it exactly.
  * <p>
  * Runs are linked in start order (each start takes the clock under the lock), so the oldest run in flight
@@ -26,7 +35,11 @@ final class InFlightRuns {
 
 	private long base;
 
+	// Runs in flight, nested or not: the gauge.
 	private int count;
+
+	// Runs in flight that add to worked time: those not nested in another traced run on their thread.
+	private int working;
 
 	private @Nullable TrackedRun oldest;
 
@@ -50,7 +63,10 @@ final class InFlightRuns {
 	synchronized void add(TrackedRun run) {
 		long now = now();
 		run.startNanos = now;
-		this.base -= now;
+		if (run.working) {
+			this.base -= now;
+			this.working++;
+		}
 		this.count++;
 		run.previous = this.newest;
 		if (this.newest != null) {
@@ -71,7 +87,10 @@ final class InFlightRuns {
 		}
 		run.ended = true;
 		long now = now();
-		this.base += now;
+		if (run.working) {
+			this.base += now;
+			this.working--;
+		}
 		this.count--;
 		if (run.previous != null) {
 			run.previous.next = run.next;
@@ -91,7 +110,7 @@ final class InFlightRuns {
 	}
 
 	synchronized long workedNanos() {
-		return this.base + this.count * now();
+		return this.base + this.working * now();
 	}
 
 	double workedSeconds() {

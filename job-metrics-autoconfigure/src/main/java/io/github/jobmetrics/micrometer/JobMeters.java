@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one job (one job name and queue), built once and reused by every run, so that a run
- * allocates nothing but its {@link TrackedRun}. Counters of failed runs are built on the first failure with
- * each exception type.
+ * allocates nothing but its {@link TrackedRun}. The three {@code job.executions} series are built with the
+ * others, so that each exists at 0 from the start and the first failure is an increase; the
+ * {@code job.exceptions} counter of each result and exception type is built on its first occurrence and
+ * cached.
  */
 final class JobMeters {
 
@@ -34,6 +36,12 @@ final class JobMeters {
 
 	private static final String SECONDS = "seconds";
 
+	// The unit of each count is its own name, so that Prometheus, which appends a base unit the name does not
+	// already end with, keeps job_executions_total and job_exceptions_total.
+	private static final String EXECUTIONS = "executions";
+
+	private static final String EXCEPTIONS = "exceptions";
+
 	private final MeterRegistry registry;
 
 	private final Clock clock;
@@ -48,11 +56,18 @@ final class JobMeters {
 
 	private final Counter successes;
 
-	private final ConcurrentMap<Class<?>, Counter> failures = new ConcurrentHashMap<>();
+	private final Counter failures;
 
-	private final ConcurrentMap<Class<?>, Counter> retries = new ConcurrentHashMap<>();
+	private final Counter retries;
 
-	private volatile double lastSuccessEpochSeconds = Double.NaN;
+	private final ConcurrentMap<Class<?>, Counter> failureExceptions = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<Class<?>, Counter> retryExceptions = new ConcurrentHashMap<>();
+
+	// Until the first success, the instant these meters were built (start-up for a registered job): a job that
+	// never succeeded since then ages from there, so a staleness alert fires for it once its threshold has
+	// passed, and a restart does not make it fire. A number, never NaN, which some push backends drop.
+	private volatile double lastSuccessEpochSeconds;
 
 	JobMeters(MeterRegistry registry, String jobName, String queue, JobMeterSettings settings) {
 		this.registry = registry;
@@ -60,8 +75,10 @@ final class JobMeters {
 		this.settings = settings;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
 		this.inFlight = new InFlightRuns(this.clock);
+		this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
-			.description("Seconds spent working, including the elapsed part of runs still in progress")
+			.description("Seconds spent working, including the elapsed part of runs still in progress; "
+					+ "a run nested in another traced run on its thread adds nothing")
 			.baseUnit(SECONDS)
 			.tags(this.tags)
 			.register(registry);
@@ -77,7 +94,8 @@ final class JobMeters {
 			.strongReference(true)
 			.register(registry);
 		Gauge.builder("job.last.success.timestamp", this, JobMeters::lastSuccessEpochSeconds)
-			.description("Unix time of the last successful end of a run, NaN until the first")
+			.description("Unix time of the last successful end of a run; before the first, the time the job's "
+					+ "meters were created (start-up for a registered job)")
 			.baseUnit(SECONDS)
 			.tags(this.tags)
 			.strongReference(true)
@@ -87,11 +105,13 @@ final class JobMeters {
 			.tags(this.tags)
 			.serviceLevelObjectives(settings.bucketsFor(jobName).toArray(Duration[]::new))
 			.register(registry);
-		this.successes = executions("success", NONE);
+		this.successes = executions("success");
+		this.failures = executions("failure");
+		this.retries = executions("retry");
 	}
 
-	TrackedRun start() {
-		TrackedRun run = new TrackedRun(this);
+	TrackedRun start(boolean nested) {
+		TrackedRun run = new TrackedRun(this, !nested);
 		this.inFlight.add(run);
 		return run;
 	}
@@ -108,7 +128,8 @@ final class JobMeters {
 				this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
 			}
 			else {
-				failureCounter(retry ? this.retries : this.failures, retry, failure.getClass()).increment();
+				(retry ? this.retries : this.failures).increment();
+				exceptions(retry, failure.getClass()).increment();
 			}
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -120,21 +141,27 @@ final class JobMeters {
 		return this.settings.isRetryable(failure);
 	}
 
-	private Counter failureCounter(ConcurrentMap<Class<?>, Counter> counters, boolean retry, Class<?> type) {
+	private Counter exceptions(boolean retry, Class<?> type) {
+		ConcurrentMap<Class<?>, Counter> counters = retry ? this.retryExceptions : this.failureExceptions;
 		Counter counter = counters.get(type);
 		if (counter == null) {
-			counter = counters.computeIfAbsent(type,
-					(key) -> executions(retry ? "retry" : "failure", exceptionName(key)));
+			counter = counters.computeIfAbsent(type, (key) -> Counter.builder("job.exceptions")
+				.description("Failed runs by result (failure or retry) and exception type")
+				.baseUnit(EXCEPTIONS)
+				.tags(this.tags)
+				.tag(RESULT, retry ? "retry" : "failure")
+				.tag(EXCEPTION, exceptionName(key))
+				.register(this.registry));
 		}
 		return counter;
 	}
 
-	private Counter executions(String result, String exception) {
+	private Counter executions(String result) {
 		return Counter.builder("job.executions")
 			.description("Finished runs by result: success, failure, or retry (a failed attempt that is tried again)")
+			.baseUnit(EXECUTIONS)
 			.tags(this.tags)
 			.tag(RESULT, result)
-			.tag(EXCEPTION, exception)
 			.register(this.registry);
 	}
 

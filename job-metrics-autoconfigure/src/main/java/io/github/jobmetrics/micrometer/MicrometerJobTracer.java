@@ -4,8 +4,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.github.jobmetrics.JobRun;
-import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.TracedRunScope;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -19,21 +20,28 @@ import org.jspecify.annotations.Nullable;
  * <caption>Meters</caption>
  * <tr><th>Name (Prometheus)</th><th>Type</th><th>Extra tags</th><th>Meaning</th></tr>
  * <tr><td>{@code job.worked} ({@code job_worked_seconds_total})</td><td>FunctionCounter</td><td></td>
- * <td>seconds spent working, including the elapsed part of runs in progress when it is read</td></tr>
+ * <td>seconds spent working, including the elapsed part of runs in progress when it is read; a run started
+ * inside the body of another traced run on the same thread adds nothing, so each thread counts once</td></tr>
  * <tr><td>{@code job.executions} ({@code job_executions_total})</td><td>Counter</td>
- * <td>{@code result}, {@code exception}</td><td>finished runs; result {@code success}, {@code failure} or
- * {@code retry}; exception the simple class name or {@code none}</td></tr>
+ * <td>{@code result}</td><td>finished runs; result {@code success}, {@code failure} or {@code retry}, all
+ * three at 0 from when the job's meters are built</td></tr>
+ * <tr><td>{@code job.exceptions} ({@code job_exceptions_total})</td><td>Counter</td>
+ * <td>{@code result}, {@code exception}</td><td>failed runs by exception; result {@code failure} or
+ * {@code retry}, exception the simple class name; built with the first run that fails with that type</td></tr>
  * <tr><td>{@code job.duration} ({@code job_duration_seconds})</td><td>Timer with histogram</td><td></td>
- * <td>duration of finished runs, all results</td></tr>
+ * <td>duration of finished runs, all results; its {@code _max} is Micrometer's maximum over the last
+ * {@code management.metrics.distribution.expiry} (2 minutes by default)</td></tr>
  * <tr><td>{@code job.inflight} ({@code job_inflight})</td><td>Gauge</td><td></td><td>runs in progress</td></tr>
  * <tr><td>{@code job.last.success.timestamp} ({@code job_last_success_timestamp_seconds})</td>
- * <td>Gauge</td><td></td><td>Unix time of the last success, NaN until the first</td></tr>
+ * <td>Gauge</td><td></td><td>Unix time of the last success; before the first, the time the job's meters were
+ * built (start-up for a registered job, else its first run), never NaN</td></tr>
  * <tr><td>{@code job.oldest.inflight.age} ({@code job_oldest_inflight_age_seconds})</td><td>Gauge</td>
  * <td></td><td>age of the longest-running run in progress, 0 when none</td></tr>
  * </table>
  * <p>
- * Meters of a job are built on its first run, or ahead of it by {@link #register(String, String)} so that
- * dashboards show 0 instead of no data. A failure of the metrics code is logged and never reaches the job.
+ * A failed run increments both {@code job.executions} and {@code job.exceptions}. Meters of a job are built
+ * on its first run, or ahead of it by {@link #register(String, String)} so that dashboards show 0 instead of
+ * no data. A failure of the metrics code is logged and never reaches the job.
  *
  * @since 0.1.0
  */
@@ -71,7 +79,7 @@ public final class MicrometerJobTracer implements JobTracer {
 	@Override
 	public JobRun start(String jobName, @Nullable String queue) {
 		try {
-			return meters(jobName, queue).start();
+			return meters(jobName, queue).start(TracedRunScope.isOpen());
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + jobName + "'", ex);

@@ -11,6 +11,9 @@ final class TrackedRun implements JobRun {
 
 	private final JobMeters meters;
 
+	// False for a run nested in the scope of another traced run on its thread: it adds no worked time.
+	final boolean working;
+
 	long startNanos;
 
 	@Nullable TrackedRun previous;
@@ -25,8 +28,9 @@ final class TrackedRun implements JobRun {
 
 	private volatile boolean retry;
 
-	TrackedRun(JobMeters meters) {
+	TrackedRun(JobMeters meters, boolean working) {
 		this.meters = meters;
+		this.working = working;
 	}
 
 	@Override

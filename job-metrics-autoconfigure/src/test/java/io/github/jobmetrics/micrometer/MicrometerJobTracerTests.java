@@ -3,11 +3,18 @@ package io.github.jobmetrics.micrometer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Exchanger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.jobmetrics.JobRun;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -81,11 +88,11 @@ class MicrometerJobTracerTests {
 		run.failed(new IllegalStateException("no store"));
 		run.close();
 		assertThat(scrape("export", null)).isEqualTo(7.0);
-		assertThat(this.registry).hasMeterWithNameAndTags("job.executions",
-				io.micrometer.core.instrument.Tags.of("job.name", "export", "queue", "none", "result", "failure",
-						"exception", "IllegalStateException"));
-		assertThat(executions("export", "failure", "IllegalStateException")).isEqualTo(1);
-		assertThat(executions("export", "success", "none")).isZero();
+		assertThat(executions("export", "failure")).isEqualTo(1);
+		assertThat(executions("export", "success")).isZero();
+		assertThat(this.registry).hasMeterWithNameAndTags("job.exceptions",
+				Tags.of("job.name", "export", "queue", "none", "result", "failure", "exception", "IllegalStateException"));
+		assertThat(exceptions("export", "failure", "IllegalStateException")).isEqualTo(1);
 	}
 
 	@Test
@@ -98,8 +105,12 @@ class MicrometerJobTracerTests {
 		try (JobRun run = tracer.start("export")) {
 			run.failed(new Exception("not retryable"));
 		}
-		assertThat(executions("export", "retry", "IllegalStateException")).isEqualTo(1);
-		assertThat(executions("export", "failure", "Exception")).isEqualTo(1);
+		assertThat(executions("export", "retry")).isEqualTo(1);
+		assertThat(executions("export", "failure")).isEqualTo(1);
+		assertThat(exceptions("export", "retry", "IllegalStateException")).isEqualTo(1);
+		assertThat(exceptions("export", "failure", "Exception")).isEqualTo(1);
+		assertThat(this.registry.find("job.exceptions").tags("result", "failure", "exception", "IllegalStateException")
+			.counter()).isNull();
 	}
 
 	@Test
@@ -137,28 +148,148 @@ class MicrometerJobTracerTests {
 		this.clock.add(Duration.ofSeconds(2));
 		run.close();
 		assertThat(scrape("export", null)).isEqualTo(2.0);
-		assertThat(executions("export", "success", "none")).isEqualTo(1);
+		assertThat(executions("export", "success")).isEqualTo(1);
 		assertThat(gauge("job.inflight", "export")).isZero();
 	}
 
 	@Test
-	void lastSuccessIsNaNUntilTheFirstSuccessThenItsWallClockTime() {
-		this.tracer.register("export", null);
-		assertThat(gauge("job.last.success.timestamp", "export")).isNaN();
+	void everyResultSeriesExistsAtZeroFromRegistrationSoTheFirstFailureIsAnIncrease() {
+		this.tracer.register("export", "invoices");
+		for (String result : List.of("success", "failure", "retry")) {
+			Counter counter = this.registry.get("job.executions").tag("result", result).counter();
+			assertThat(counter.count()).isZero();
+			assertThat(counter.getId().getTags()).extracting(Tag::getKey)
+				.containsExactlyInAnyOrder("job.name", "queue", "result");
+			assertThat(counter.getId().getDescription()).startsWith("Finished runs by result");
+			assertThat(counter.getId().getBaseUnit()).isEqualTo("executions");
+		}
+		assertThat(this.registry.find("job.exceptions").meters()).isEmpty();
+		Counter failures = this.registry.get("job.executions").tag("result", "failure").counter();
+		try (JobRun run = this.tracer.start("export", "invoices")) {
+			run.failed(new IllegalStateException());
+		}
+		assertThat(failures.count()).isOne();
+		assertThat(this.registry.get("job.executions").counters()).hasSize(3);
+	}
+
+	@Test
+	void firstRunOfAnUnregisteredJobBuildsAllThreeResultSeries() {
+		this.tracer.start("export").close();
+		assertThat(this.registry.get("job.executions").counters()).extracting((counter) -> counter.getId().getTag("result"))
+			.containsExactlyInAnyOrder("success", "failure", "retry");
+		assertThat(executions("export", "success")).isOne();
+	}
+
+	@Test
+	void exceptionCounterIsBuiltOncePerResultAndTypeAndReused() {
+		for (int i = 0; i < 2; i++) {
+			try (JobRun run = this.tracer.start("export")) {
+				run.failed(new IllegalStateException());
+			}
+		}
+		try (JobRun run = this.tracer.start("export")) {
+			run.retrying(new IllegalStateException());
+		}
+		int meters = this.registry.getMeters().size();
+		Counter failures = this.registry.get("job.exceptions").tag("result", "failure").counter();
 		try (JobRun run = this.tracer.start("export")) {
 			run.failed(new IllegalStateException());
 		}
-		assertThat(gauge("job.last.success.timestamp", "export")).isNaN();
+		assertThat(this.registry.getMeters()).hasSize(meters);
+		assertThat(failures.count()).isEqualTo(3);
+		assertThat(exceptions("export", "retry", "IllegalStateException")).isOne();
+		assertThat(executions("export", "failure")).isEqualTo(3);
+		assertThat(executions("export", "retry")).isOne();
+		assertThat(failures.getId().getTags()).extracting(Tag::getKey)
+			.containsExactlyInAnyOrder("job.name", "queue", "result", "exception");
+		assertThat(failures.getId().getDescription()).startsWith("Failed runs by result");
+		assertThat(failures.getId().getBaseUnit()).isEqualTo("exceptions");
+	}
+
+	@Test
+	void lastSuccessReadsWhenTheMetersWereBuiltUntilTheFirstSuccessThenItsWallClockTime() {
+		this.clock.add(Duration.ofDays(1));
+		double startUp = wallSeconds();
+		this.tracer.register("export", null);
+		assertThat(lastSuccess("export")).isEqualTo(startUp);
+		this.clock.add(Duration.ofMinutes(10));
+		try (JobRun run = this.tracer.start("export")) {
+			run.failed(new IllegalStateException());
+		}
+		assertThat(lastSuccess("export")).isEqualTo(startUp);
 		this.clock.add(Duration.ofSeconds(30));
 		this.tracer.start("export").close();
-		assertThat(gauge("job.last.success.timestamp", "export")).isEqualTo(this.clock.wallTime() / 1e3);
+		assertThat(lastSuccess("export")).isEqualTo(wallSeconds()).isEqualTo(startUp + 630);
+	}
+
+	@Test
+	void lastSuccessOfAnUnregisteredJobStartsFromItsFirstRun() {
+		this.clock.add(Duration.ofDays(1));
+		double firstRun = wallSeconds();
+		try (JobRun run = this.tracer.start("export")) {
+			this.clock.add(Duration.ofMinutes(1));
+			run.failed(new IllegalStateException());
+		}
+		assertThat(lastSuccess("export")).isEqualTo(firstRun);
+	}
+
+	@Test
+	void staleQueryFiresOnlyForAJobWithoutASuccessWithinItsThresholdSinceStartUp() {
+		// time() - job_last_success_timestamp_seconds > 7200, with time() the registry's wall clock.
+		this.clock.add(Duration.ofDays(1));
+		this.tracer.register("broken", null);
+		this.tracer.register("healthy", null);
+		for (int minute = 1; minute <= 121; minute++) {
+			this.clock.add(Duration.ofMinutes(1));
+			try (JobRun run = this.tracer.start("broken")) {
+				run.failed(new IllegalStateException());
+			}
+			this.tracer.start("healthy").close();
+			assertThat(isStale("broken")).as("broken after %d minutes", minute).isEqualTo(minute > 120);
+			assertThat(isStale("healthy")).isFalse();
+		}
+		// A restart: the job has not succeeded for more than 2 hours, but the new process only started now.
+		SimpleMeterRegistry restarted = new SimpleMeterRegistry(SimpleConfig.DEFAULT, this.clock);
+		new MicrometerJobTracer(restarted).register("broken", null);
+		assertThat(wallSeconds() - restarted.get("job.last.success.timestamp").gauge().value()).isZero();
+	}
+
+	@Test
+	void failedAndClosedOnDifferentThreadsRecordsTheFailureOfEveryRun() throws Exception {
+		int runs = 10_000;
+		Exchanger<JobRun> handOff = new Exchanger<>();
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		try {
+			Future<?> marking = executor.submit(() -> {
+				for (int i = 0; i < runs; i++) {
+					JobRun run = this.tracer.start("export");
+					run.failed(new IllegalStateException());
+					handOff.exchange(run, 10, TimeUnit.SECONDS);
+				}
+				return null;
+			});
+			Future<?> closing = executor.submit(() -> {
+				for (int i = 0; i < runs; i++) {
+					handOff.exchange(null, 10, TimeUnit.SECONDS).close();
+				}
+				return null;
+			});
+			marking.get(1, TimeUnit.MINUTES);
+			closing.get(1, TimeUnit.MINUTES);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(executions("export", "failure")).isEqualTo(runs);
+		assertThat(exceptions("export", "failure", "IllegalStateException")).isEqualTo(runs);
+		assertThat(executions("export", "success")).isZero();
+		assertThat(gauge("job.inflight", "export")).isZero();
 	}
 
 	@Test
 	void registeredJobReadsZeroBeforeItsFirstRun() {
 		this.tracer.register("export", "invoices");
 		assertThat(scrape("export", "invoices")).isZero();
-		assertThat(executions("export", "success", "none", "invoices")).isZero();
 		assertThat(this.registry.get("job.duration").tag("queue", "invoices").timer().count()).isZero();
 	}
 
@@ -170,14 +301,15 @@ class MicrometerJobTracerTests {
 					this.clock.add(Duration.ofSeconds(1));
 					throw failure;
 				})).isSameAs(failure);
-		assertThat(executions("export", "failure", "IllegalStateException")).isEqualTo(1);
+		assertThat(executions("export", "failure")).isEqualTo(1);
+		assertThat(exceptions("export", "failure", "IllegalStateException")).isEqualTo(1);
 		assertThat(scrape("export", null)).isEqualTo(1.0);
 	}
 
 	@Test
 	void traceReturnsTheJobsResult() throws Exception {
 		assertThat(this.tracer.trace("export", null, () -> "done")).isEqualTo("done");
-		assertThat(executions("export", "success", "none")).isEqualTo(1);
+		assertThat(executions("export", "success")).isEqualTo(1);
 	}
 
 	@Test
@@ -203,7 +335,7 @@ class MicrometerJobTracerTests {
 		worker.join(TimeUnit.SECONDS.toMillis(10));
 		assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
 		assertThat(gauge("job.inflight", "export")).isZero();
-		assertThat(executions("export", "failure", "InterruptedException")).isEqualTo(1);
+		assertThat(exceptions("export", "failure", "InterruptedException")).isEqualTo(1);
 	}
 
 	@Test
@@ -273,19 +405,31 @@ class MicrometerJobTracerTests {
 			.count();
 	}
 
+	private double lastSuccess(String job) {
+		return gauge("job.last.success.timestamp", job);
+	}
+
+	private boolean isStale(String job) {
+		return wallSeconds() - lastSuccess(job) > 7200;
+	}
+
+	private double wallSeconds() {
+		return this.clock.wallTime() / 1e3;
+	}
+
 	private double gauge(String name, String job) {
 		return this.registry.get(name).tag("job.name", job).gauge().value();
 	}
 
-	private double executions(String job, String result, String exception) {
-		return executions(job, result, exception, "none");
+	private double executions(String job, String result) {
+		return this.registry.get("job.executions").tags("job.name", job, "result", result).counter().count();
 	}
 
-	private double executions(String job, String result, String exception, String queue) {
-		var counter = this.registry.find("job.executions")
-			.tags("job.name", job, "queue", queue, "result", result, "exception", exception)
-			.counter();
-		return (counter != null) ? counter.count() : 0;
+	private double exceptions(String job, String result, String exception) {
+		return this.registry.get("job.exceptions")
+			.tags("job.name", job, "result", result, "exception", exception)
+			.counter()
+			.count();
 	}
 
 }
