@@ -61,7 +61,7 @@ class TracedJobAdvisorTests {
 		export.export();
 		MeterRegistryAssert.assertThat(this.registry)
 			.hasMeterWithNameAndTags("job.executions",
-					Tags.of("job.name", "invoice-export", "queue", "none", "result", "success", "exception", "none"))
+					Tags.of("job.name", "invoice-export", "queue", "none", "result", "success"))
 			.hasTimerWithNameAndTags("job.duration", Tags.of("job.name", "invoice-export", "queue", "none"));
 		assertThat(executions("invoice-export", "success", "none")).isOne();
 		Timer duration = this.registry.get("job.duration").tag("job.name", "invoice-export").timer();
@@ -100,7 +100,9 @@ class TracedJobAdvisorTests {
 		MeterRegistryAssert.assertThat(this.registry)
 			.hasMeterWithNameAndTags("job.worked", Tags.of("job.name", "order-handler", "queue", "orders"))
 			.doesNotHaveMeterWithNameAndTags("job.worked", Tags.of("job.name", "order-handler", "queue", "none"));
-		assertThat(this.registry.get("job.executions").tags("job.name", "order-handler", "queue", "orders").counter()
+		assertThat(this.registry.get("job.executions")
+			.tags("job.name", "order-handler", "queue", "orders", "result", "success")
+			.counter()
 			.count()).isOne();
 	}
 
@@ -170,7 +172,7 @@ class TracedJobAdvisorTests {
 		assertThatExceptionOfType(TransientException.class).isThrownBy(job::runUnchecked);
 		assertThat(executions("failing-job", "retry", "TransientException")).isOne();
 		MeterRegistryAssert.assertThat(this.registry)
-			.doesNotHaveMeterWithNameAndTags("job.executions", Tags.of("result", "failure"));
+			.doesNotHaveMeterWithNameAndTags("job.exceptions", Tags.of("result", "failure"));
 	}
 
 	@Test
@@ -283,7 +285,7 @@ class TracedJobAdvisorTests {
 			assertThat(executions(registry, "flaky-then-fine", "retry", "TransientException")).isEqualTo(2);
 			assertThat(executions(registry, "flaky-then-fine", "success", "none")).isOne();
 			MeterRegistryAssert.assertThat(registry)
-				.doesNotHaveMeterWithNameAndTags("job.executions",
+				.doesNotHaveMeterWithNameAndTags("job.exceptions",
 						Tags.of("job.name", "flaky-then-fine", "result", "failure"));
 		});
 	}
@@ -309,7 +311,7 @@ class TracedJobAdvisorTests {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(executions(registry, "not-retried", "failure", "IllegalStateException")).isOne();
 			MeterRegistryAssert.assertThat(registry)
-				.doesNotHaveMeterWithNameAndTags("job.executions",
+				.doesNotHaveMeterWithNameAndTags("job.exceptions",
 						Tags.of("job.name", "not-retried", "result", "retry"));
 		});
 	}
@@ -333,10 +335,13 @@ class TracedJobAdvisorTests {
 		return executions(this.registry, jobName, result, exception);
 	}
 
+	// Runs by result, or with an exception other than none, failed runs by that exception (job.exceptions).
 	private static double executions(MeterRegistry registry, String jobName, String result, String exception) {
-		Counter counter = registry.find("job.executions")
-			.tags("job.name", jobName, "result", result, "exception", exception)
-			.counter();
+		Counter counter = "none".equals(exception)
+				? registry.find("job.executions").tags("job.name", jobName, "result", result).counter()
+				: registry.find("job.exceptions")
+					.tags("job.name", jobName, "result", result, "exception", exception)
+					.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
 

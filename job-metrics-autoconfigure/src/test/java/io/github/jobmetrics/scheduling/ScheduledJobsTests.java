@@ -140,7 +140,7 @@ class ScheduledJobsTests {
 				await().atMost(Duration.ofSeconds(10)).until(() -> job.runs.get() >= 3);
 				assertThat(registry.get("job.executions").tag("job.name", "PlainJob.work").tag("result", "success")
 					.counter().count()).isGreaterThanOrEqualTo(2);
-				assertThat(registry.get("job.executions").tag("job.name", "FailingJob.fail").tag("result", "failure")
+				assertThat(registry.get("job.exceptions").tag("job.name", "FailingJob.fail").tag("result", "failure")
 					.tag("exception", "IllegalStateException").counter().count()).isGreaterThanOrEqualTo(1);
 				assertThat(registry.get("job.schedule.lag").tag("job.name", "PlainJob.work").timer().count())
 					.isGreaterThanOrEqualTo(3);
