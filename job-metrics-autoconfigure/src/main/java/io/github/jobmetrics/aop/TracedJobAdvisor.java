@@ -7,10 +7,18 @@ import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import org.aopalliance.aop.Advice;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
 import org.springframework.core.Ordered;
+import org.springframework.util.StringValueResolver;
 
 /**
  * The advisor that traces every {@link TracedJob @TracedJob} method of a Spring bean through a
@@ -23,7 +31,7 @@ import org.springframework.core.Ordered;
  *
  * @since 0.1.0
  */
-public final class TracedJobAdvisor extends AbstractPointcutAdvisor {
+public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements BeanFactoryAware {
 
 	private static final long serialVersionUID = 1L;
 
@@ -41,6 +49,27 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor {
 		setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 	}
 
+	/**
+	 * Resolves placeholders and expressions of {@code @TracedJob} through the bean factory, and tells whether
+	 * Spring's {@code @Retryable} support is active in it.
+	 */
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		StringValueResolver values = (beanFactory instanceof ConfigurableBeanFactory configurable)
+				? new EmbeddedValueResolver(configurable) : null;
+		boolean retryActive = beanFactory instanceof ListableBeanFactory listable
+				&& RetryableAttempts.isActiveIn(listable);
+		this.interceptor.configure(values, retryActive);
+	}
+
+	@Nullable StringValueResolver values() {
+		return this.interceptor.values();
+	}
+
+	boolean retryActive() {
+		return this.interceptor.retryActive();
+	}
+
 	@Override
 	public Pointcut getPointcut() {
 		return this.pointcut;
@@ -55,7 +84,7 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor {
 
 		@Override
 		public boolean matches(Method method, Class<?> targetClass) {
-			return TracedMethod.resolve(method, targetClass) != null;
+			return TracedMethod.annotationFor(method, targetClass) != null;
 		}
 
 	}

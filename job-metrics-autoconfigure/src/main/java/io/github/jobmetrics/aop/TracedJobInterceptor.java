@@ -14,6 +14,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.util.StringValueResolver;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -30,8 +31,27 @@ final class TracedJobInterceptor implements MethodInterceptor {
 	// two plain lookups allocate nothing where a composite key would.
 	private final Map<Class<?>, Map<Method, TracedMethod>> cache = new ConcurrentHashMap<>();
 
+	// Set once the advisor knows its bean factory; a plain ProxyFactory has neither placeholders nor Spring's
+	// retry interceptor.
+	private volatile @Nullable StringValueResolver values;
+
+	private volatile boolean retryActive;
+
 	TracedJobInterceptor(Supplier<JobTracer> tracer) {
 		this.tracer = SingletonSupplier.of(tracer);
+	}
+
+	void configure(@Nullable StringValueResolver values, boolean retryActive) {
+		this.values = values;
+		this.retryActive = retryActive;
+	}
+
+	@Nullable StringValueResolver values() {
+		return this.values;
+	}
+
+	boolean retryActive() {
+		return this.retryActive;
 	}
 
 	@Override
@@ -71,11 +91,15 @@ final class TracedJobInterceptor implements MethodInterceptor {
 	private void recordFailure(JobRun run, TracedMethod traced, MethodInvocation invocation, Throwable failure) {
 		try {
 			RetryableAttempts retries = traced.retries();
-			if (retries != null && retries.willRetry(invocation, failure)) {
+			if (retries == null) {
+				run.failed(failure);
+			}
+			else if (retries.willRetry(invocation, failure)) {
 				run.retrying(failure);
 			}
 			else {
-				run.failed(failure);
+				// Spring's retry policy governs this method: nothing follows, whatever job-metrics.retry-exceptions says.
+				run.failedWithoutRetry(failure);
 			}
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -104,8 +128,14 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		TracedMethod traced = byMethod.get(method);
 		if (traced == null) {
 			traced = byMethod.computeIfAbsent(method, (key) -> {
-				TracedMethod resolved = TracedMethod.resolve(key, targetClass);
-				return (resolved != null) ? resolved : NOT_TRACED;
+				try {
+					TracedMethod resolved = TracedMethod.resolve(key, targetClass, this.values, this.retryActive);
+					return (resolved != null) ? resolved : NOT_TRACED;
+				}
+				catch (RuntimeException | LinkageError ex) {
+					MeteringFailures.log("resolve the job of " + key, ex);
+					return NOT_TRACED;
+				}
 			});
 		}
 		return traced;

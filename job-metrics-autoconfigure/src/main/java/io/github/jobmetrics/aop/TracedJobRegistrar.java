@@ -2,73 +2,197 @@ package io.github.jobmetrics.aop;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.Advisor;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.framework.autoproxy.AutoProxyUtils;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.EmbeddedValueResolver;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringValueResolver;
 
 /**
  * Once all singletons exist, finds every {@link TracedJob @TracedJob} method of the application's beans and
  * registers its job with the {@link JobTracer}, so that its meters exist (and read 0) before the first run.
- * Fails start-up for an annotated method that a proxy cannot intercept, which would otherwise never be
- * traced without a word.
+ * <p>
+ * Never silent: an annotated method a proxy can never intercept (private, static, final) fails start-up, as
+ * does a placeholder of the annotation that cannot be resolved. A bean that was not proxied (created before the
+ * auto-proxy creator) or a method its JDK proxy cannot reach is not registered, so that no dashboard shows an
+ * idle job that in fact runs untraced, and gets a warning that says why and how to fix it. So does a
+ * {@code job-metrics.jobs.<name>} that names no job.
  *
  * @since 0.1.0
  */
 public final class TracedJobRegistrar implements SmartInitializingSingleton, BeanFactoryAware {
 
+	private static final Log logger = LogFactory.getLog(TracedJobRegistrar.class);
+
 	private final Supplier<JobTracer> tracer;
 
-	private ListableBeanFactory beanFactory;
+	private final Collection<String> configuredJobNames;
+
+	private @Nullable ConfigurableListableBeanFactory beanFactory;
+
+	private @Nullable StringValueResolver values;
 
 	/**
 	 * Creates a registrar.
 	 * @param tracer supplies the tracer to register jobs with
 	 */
 	public TracedJobRegistrar(Supplier<JobTracer> tracer) {
+		this(tracer, List.of());
+	}
+
+	/**
+	 * Creates a registrar that also warns about configured job names that match no job.
+	 * @param tracer supplies the tracer to register jobs with
+	 * @param configuredJobNames the names under {@code job-metrics.jobs}
+	 */
+	public TracedJobRegistrar(Supplier<JobTracer> tracer, Collection<String> configuredJobNames) {
 		this.tracer = tracer;
+		this.configuredJobNames = List.copyOf(configuredJobNames);
 	}
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = (ListableBeanFactory) beanFactory;
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+		this.values = new EmbeddedValueResolver(this.beanFactory);
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		JobTracer jobTracer = this.tracer.get();
-		for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
-			Class<?> type = this.beanFactory.getType(beanName, false);
-			if (type == null) {
-				continue;
-			}
-			Class<?> userClass = ClassUtils.getUserClass(type);
-			if (!AnnotationUtils.isCandidateClass(userClass, TracedJob.class)) {
-				continue;
-			}
-			ReflectionUtils.doWithMethods(userClass, (method) -> register(jobTracer, method, userClass),
-					ReflectionUtils.USER_DECLARED_METHODS);
+		ConfigurableListableBeanFactory factory = this.beanFactory;
+		if (factory == null) {
+			return;
 		}
+		JobTracer jobTracer = this.tracer.get();
+		Set<String> known = new TreeSet<>();
+		for (String beanName : factory.getBeanDefinitionNames()) {
+			Object bean = (factory.containsSingleton(beanName)) ? factory.getSingleton(beanName) : null;
+			Class<?> userClass = targetClass(factory, beanName, bean);
+			if (userClass == null || !AnnotationUtils.isCandidateClass(userClass, TracedJob.class)) {
+				continue;
+			}
+			List<Method> methods = new ArrayList<>();
+			List<TracedMethod> jobs = new ArrayList<>();
+			ReflectionUtils.doWithMethods(userClass, (method) -> {
+				TracedMethod traced = traced(method, userClass);
+				if (traced != null) {
+					methods.add(method);
+					jobs.add(traced);
+				}
+			}, ReflectionUtils.USER_DECLARED_METHODS);
+			if (jobs.isEmpty()) {
+				continue;
+			}
+			if (bean != null && !isAdvised(bean)) {
+				logger.warn("Bean '" + beanName + "' (" + userClass.getName() + ") has @TracedJob methods " + names(jobs)
+						+ " but was not proxied by job-metrics: it was created before the auto-proxy creator, "
+						+ "typically because a BeanPostProcessor depends on it (Spring logs it as 'not eligible for "
+						+ "auto-proxying'). Its jobs are not traced and not registered. Make the @Bean method of that "
+						+ "BeanPostProcessor static, or inject this bean into it with @Lazy.");
+				continue;
+			}
+			for (int i = 0; i < jobs.size(); i++) {
+				Method method = methods.get(i);
+				if (bean != null && AopUtils.isJdkDynamicProxy(bean) && !isOnAnInterface(method, userClass)) {
+					logger.warn("@TracedJob on " + userClass.getName() + "." + method.getName() + "() of bean '" + beanName
+							+ "' is not traced: the bean is a JDK proxy, which only intercepts methods of its "
+							+ "interfaces. Set spring.aop.proxy-target-class=true or declare the method on an interface.");
+					continue;
+				}
+				jobTracer.register(jobs.get(i).jobName(), jobs.get(i).queue());
+				known.add(jobs.get(i).jobName());
+			}
+		}
+		warnAboutUnknownJobNames(known);
 	}
 
-	private static void register(JobTracer jobTracer, Method method, Class<?> userClass) {
+	private @Nullable TracedMethod traced(Method method, Class<?> userClass) {
 		if (AnnotatedElementUtils.hasAnnotation(method, TracedJob.class)) {
 			checkProxyable(method);
 		}
-		TracedMethod traced = TracedMethod.resolve(method, userClass);
-		if (traced != null) {
-			jobTracer.register(traced.jobName(), traced.queue());
+		if (method.getDeclaringClass() != userClass && !Modifier.isPublic(method.getModifiers())) {
+			return null;
 		}
+		try {
+			return TracedMethod.resolve(method, userClass, this.values, false);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new JobMetricsConfigurationException(
+					"@TracedJob on " + userClass.getName() + "." + method.getName() + "()",
+					"has a name or queue that cannot be resolved (" + ex.getMessage() + ")",
+					"Define the property the placeholder names, or give it a default as in ${app.queue:payments}");
+		}
+	}
+
+	private static @Nullable Class<?> targetClass(ConfigurableListableBeanFactory factory, String beanName,
+			@Nullable Object bean) {
+		if (bean != null) {
+			return ClassUtils.getUserClass(AopProxyUtils.ultimateTargetClass(bean));
+		}
+		Class<?> type = AutoProxyUtils.determineTargetClass(factory, beanName);
+		if (type == null) {
+			type = factory.getType(beanName, false);
+		}
+		return (type != null && !java.lang.reflect.Proxy.isProxyClass(type)) ? ClassUtils.getUserClass(type) : null;
+	}
+
+	private static boolean isAdvised(Object bean) {
+		if (!(bean instanceof Advised advised)) {
+			return false;
+		}
+		for (Advisor advisor : advised.getAdvisors()) {
+			if (advisor instanceof TracedJobAdvisor) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isOnAnInterface(Method method, Class<?> userClass) {
+		for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(userClass)) {
+			if (ClassUtils.hasMethod(type, method.getName(), method.getParameterTypes())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void warnAboutUnknownJobNames(Set<String> known) {
+		Set<String> unknown = new TreeSet<>(this.configuredJobNames);
+		unknown.removeAll(known);
+		if (!unknown.isEmpty()) {
+			logger.warn("job-metrics.jobs configures " + unknown + ", which match no @TracedJob job; known jobs: "
+					+ known + ". A name with dots goes in brackets (job-metrics.jobs.[Exporter.run].buckets), or a "
+					+ "binder reads only the part before the first dot. Jobs started only through JobTracer at run "
+					+ "time are not known at start-up: ignore this warning for those.");
+		}
+	}
+
+	private static List<String> names(List<TracedMethod> jobs) {
+		return jobs.stream().map(TracedMethod::jobName).toList();
 	}
 
 	private static void checkProxyable(Method method) {

@@ -2,13 +2,20 @@ package io.github.jobmetrics.aop;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 
 import io.github.jobmetrics.TracedJob;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.Aware;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.Lifecycle;
+import org.springframework.context.Phased;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringValueResolver;
 
 /**
  * A method traced by {@link TracedJob @TracedJob}, resolved once: its job name, queue and, where Spring
@@ -16,28 +23,78 @@ import org.springframework.util.ClassUtils;
  */
 record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries) {
 
+	// Container callbacks that a class-level annotation must not turn into jobs: the lifecycle processor polls
+	// isRunning(), and none of them is work.
+	private static final List<Class<?>> CALLBACKS = List.of(Object.class, Lifecycle.class, Phased.class,
+			InitializingBean.class, DisposableBean.class, Aware.class);
+
 	/**
-	 * Resolves the job a method of a class runs as: the method's own annotation, else the class's for a
-	 * public method; {@code null} if neither is annotated.
+	 * Finds the annotation a method of a class runs under: the method's own, else, for a public method declared
+	 * by an annotated class (or a subclass of one), the class's, as Spring scopes a class-level
+	 * {@code @Transactional}. Never for methods of {@code Object} or container callbacks.
 	 */
-	static @Nullable TracedMethod resolve(Method method, Class<?> targetClass) {
+	static @Nullable TracedJob annotationFor(Method method, Class<?> targetClass) {
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
 		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
 		TracedJob annotation = AnnotatedElementUtils.findMergedAnnotation(specific, TracedJob.class);
-		if (annotation == null && isTraceableByClass(specific)) {
-			annotation = AnnotatedElementUtils.findMergedAnnotation(userClass, TracedJob.class);
+		if (annotation == null && isTraceableByClass(specific, userClass)) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(specific.getDeclaringClass(), TracedJob.class);
 		}
+		return annotation;
+	}
+
+	/**
+	 * Resolves the job a method of a class runs as, with {@code ${...}} placeholders and {@code #{...}}
+	 * expressions of its name and queue resolved; {@code null} if it is not traced.
+	 * @throws IllegalArgumentException if a placeholder cannot be resolved
+	 */
+	static @Nullable TracedMethod resolve(Method method, Class<?> targetClass, @Nullable StringValueResolver values,
+			boolean retryActive) {
+		TracedJob annotation = annotationFor(method, targetClass);
 		if (annotation == null) {
 			return null;
 		}
-		String name = annotation.name().isBlank() ? userClass.getSimpleName() + "." + method.getName()
-				: annotation.name().strip();
-		return new TracedMethod(name, annotation.queue().strip(), RetryableAttempts.of(specific, userClass));
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		String name = resolved(annotation.name(), values);
+		if (name.isEmpty()) {
+			name = userClass.getSimpleName() + "." + method.getName();
+		}
+		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
+		return new TracedMethod(name, resolved(annotation.queue(), values),
+				retryActive ? RetryableAttempts.of(specific, userClass, values) : null);
 	}
 
-	private static boolean isTraceableByClass(Method method) {
-		return Modifier.isPublic(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
-				&& method.getDeclaringClass() != Object.class && !method.isSynthetic();
+	private static String resolved(String value, @Nullable StringValueResolver values) {
+		String resolved = (values != null && !value.isBlank()) ? values.resolveStringValue(value) : value;
+		return (resolved != null) ? resolved.strip() : "";
+	}
+
+	private static boolean isTraceableByClass(Method method, Class<?> userClass) {
+		int modifiers = method.getModifiers();
+		if (!Modifier.isPublic(modifiers) || Modifier.isStatic(modifiers) || method.isSynthetic()
+				|| method.isBridge()) {
+			return false;
+		}
+		for (Class<?> callbacks : CALLBACKS) {
+			if (callbacks.isAssignableFrom(userClass) && declares(callbacks, method)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean declares(Class<?> type, Method method) {
+		if (ClassUtils.hasMethod(type, method.getName(), method.getParameterTypes())) {
+			return true;
+		}
+		if (type == Aware.class) {
+			return method.getName().startsWith("set") && method.getParameterCount() == 1
+					&& ClassUtils.getAllInterfacesForClassAsSet(method.getDeclaringClass())
+						.stream()
+						.anyMatch((iface) -> Aware.class.isAssignableFrom(iface)
+								&& ClassUtils.hasMethod(iface, method.getName(), method.getParameterTypes()));
+		}
+		return false;
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.github.jobmetrics.autoconfigure;
 
+import java.util.Map;
+import java.util.Set;
+
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
@@ -9,6 +12,7 @@ import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
 import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,10 +21,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 /**
@@ -70,8 +77,13 @@ public final class JobMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	static TracedJobRegistrar tracedJobRegistrar(ObjectProvider<JobTracer> jobTracer) {
-		return new TracedJobRegistrar(jobTracer::getObject);
+	static TracedJobRegistrar tracedJobRegistrar(ObjectProvider<JobTracer> jobTracer, Environment environment) {
+		// Bound here, not injected: a static bean method must not pull the properties bean in early.
+		Set<String> configured = Binder.get(environment)
+			.bind("job-metrics.jobs", Bindable.mapOf(String.class, Object.class))
+			.map(Map::keySet)
+			.orElse(Set.of());
+		return new TracedJobRegistrar(jobTracer::getObject, configured);
 	}
 
 	/**
