@@ -109,9 +109,9 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 			if (bean != null && !isAdvised(bean)) {
 				logger.warn("Bean '" + beanName + "' (" + userClass.getName() + ") has @TracedJob methods " + names(jobs)
 						+ " but was not proxied by job-metrics: it was created before the auto-proxy creator, "
-						+ "typically because a BeanPostProcessor depends on it (Spring logs it as 'not eligible for "
-						+ "auto-proxying'). Its jobs are not traced and not registered. Make the @Bean method of that "
-						+ "BeanPostProcessor static, or inject this bean into it with @Lazy.");
+						+ "typically because a BeanFactoryPostProcessor or BeanPostProcessor needed it early (Spring logs "
+						+ "it as 'not eligible for auto-proxying'). Its jobs are not traced and not registered. Make the "
+						+ "@Bean method of that post-processor static and inject this bean into it with @Lazy.");
 				continue;
 			}
 			for (int i = 0; i < jobs.size(); i++) {
@@ -136,15 +136,25 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 		if (method.getDeclaringClass() != userClass && !Modifier.isPublic(method.getModifiers())) {
 			return null;
 		}
+		TracedMethod traced;
+		String problem;
 		try {
-			return TracedMethod.resolve(method, userClass, this.values, false);
+			traced = TracedMethod.resolve(method, userClass, this.values, false);
+			// A context without a strict placeholder configurer leaves an unresolvable placeholder as it is.
+			problem = (traced != null && (traced.jobName().contains("${") || traced.queue().contains("${")))
+					? "'" + traced.jobName() + "', queue '" + traced.queue() + "'" : null;
 		}
 		catch (IllegalArgumentException ex) {
+			traced = null;
+			problem = ex.getMessage();
+		}
+		if (problem != null) {
 			throw new JobMetricsConfigurationException(
 					"@TracedJob on " + userClass.getName() + "." + method.getName() + "()",
-					"has a name or queue that cannot be resolved (" + ex.getMessage() + ")",
+					"has a name or queue with a placeholder that cannot be resolved (" + problem + ")",
 					"Define the property the placeholder names, or give it a default as in ${app.queue:payments}");
 		}
+		return traced;
 	}
 
 	private static @Nullable Class<?> targetClass(ConfigurableListableBeanFactory factory, String beanName,
