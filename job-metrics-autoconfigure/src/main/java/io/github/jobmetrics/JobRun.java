@@ -51,6 +51,12 @@ public interface JobRun extends AutoCloseable {
 	void failedWithoutRetry(Throwable failure);
 
 	/**
+	 * Marks this run as cancelled before it finished, for example a future cancelled by its caller: it is counted
+	 * with {@code result="cancelled"}, whatever else was marked.
+	 */
+	void cancelled();
+
+	/**
 	 * Ends this run: its whole duration becomes finished work and its execution is counted.
 	 */
 	@Override
@@ -83,6 +89,10 @@ enum NoopJobRun implements JobRun {
 
 	@Override
 	public void failedWithoutRetry(Throwable failure) {
+	}
+
+	@Override
+	public void cancelled() {
 	}
 
 	@Override

@@ -1,7 +1,10 @@
 package io.github.jobmetrics;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
+import io.github.jobmetrics.internal.StageCompletion;
 import io.github.jobmetrics.internal.TracedRunScope;
 import org.jspecify.annotations.Nullable;
 
@@ -105,6 +108,39 @@ public interface JobTracer {
 			}
 			finally {
 				TracedRunScope.exit(outer);
+			}
+		}
+	}
+
+	/**
+	 * Starts the given asynchronous job as one traced run that ends when the stage it returns completes, not when
+	 * it returns: its worked seconds keep growing while the stage is pending. The run's result is how the stage
+	 * completes: a success, a failure with the real exception (unwrapped from {@code CompletionException}), or
+	 * {@code cancelled}. An exception thrown by the job itself ends the run at once and is rethrown unchanged. A
+	 * stage that never completes leaves its run in flight, which {@code job_oldest_inflight_age_seconds} shows.
+	 * @param <S> the type of the stage
+	 * @param jobName the job name
+	 * @param queue the queue the work came from, or {@code null} for none
+	 * @param job starts the work and returns its stage
+	 * @return the stage the job returned, unchanged
+	 */
+	default <S extends CompletionStage<?>> S traceAsync(String jobName, @Nullable String queue, Supplier<S> job) {
+		JobRun run = start(jobName, queue);
+		int outer = TracedRunScope.enter(run);
+		boolean endsLater = false;
+		try {
+			S stage = job.get();
+			endsLater = StageCompletion.endWhenComplete(run, stage, false, jobName);
+			return stage;
+		}
+		catch (Throwable ex) {
+			run.failed(ex);
+			throw ex;
+		}
+		finally {
+			TracedRunScope.exit(outer);
+			if (!endsLater) {
+				run.close();
 			}
 		}
 	}

@@ -63,6 +63,9 @@ class JobMetricsEndToEndTests {
 	@Autowired
 	private ReportBuild reportBuild;
 
+	@Autowired
+	private AsyncExport asyncExport;
+
 	@AfterEach
 	void stopExecutor() throws InterruptedException {
 		this.executor.shutdown();
@@ -73,7 +76,7 @@ class JobMetricsEndToEndTests {
 	void scrapeShowsFinishedRunsByResultWithTheirDurationHistogram() throws Exception {
 		Scrape before = scrape();
 		for (String job : List.of("invoice-export", "payment-sync")) {
-			for (String result : List.of("success", "failure", "retry")) {
+			for (String result : List.of("success", "failure", "retry", "cancelled")) {
 				assertThat(before.value("job_executions_total", "job_name", job, "result", result))
 					.as("%s %s before any run", job, result)
 					.isZero();
@@ -175,6 +178,27 @@ class JobMetricsEndToEndTests {
 	}
 
 	@Test
+	void asyncJobCountsAsWorkWhileItsFutureIsPendingAndEndsWithIt() throws Exception {
+		CompletableFuture<String> pending = new CompletableFuture<>();
+		CompletableFuture<String> returned = this.asyncExport.export(pending);
+		assertThat(returned).isSameAs(pending);
+		Scrape first = scrape();
+		assertThat(first.value("job_inflight", "job_name", "async-export")).isEqualTo(1.0);
+		double workedWhilePending = first.value("job_worked_seconds_total", "job_name", "async-export");
+		assertThat(workedWhilePending).isPositive();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(scrape().value("job_worked_seconds_total", "job_name", "async-export"))
+				.isGreaterThan(workedWhilePending));
+		pending.completeExceptionally(new IllegalStateException("export rejected"));
+		Scrape done = scrape();
+		assertThat(done.value("job_inflight", "job_name", "async-export")).isZero();
+		assertThat(done.value("job_executions_total", "job_name", "async-export", "result", "failure")).isEqualTo(1.0);
+		assertThat(done.value("job_executions_total", "job_name", "async-export", "result", "success")).isZero();
+		assertThat(done.value("job_worked_seconds_total", "job_name", "async-export"))
+			.isCloseTo(done.value("job_duration_seconds_sum", "job_name", "async-export"), within(1e-6));
+	}
+
+	@Test
 	void scrapeDescribesEveryMeterWithItsType() throws Exception {
 		Scrape scrape = scrape();
 		assertThat(scrape.help("job_worked_seconds_total")).startsWith("Seconds spent working");
@@ -197,10 +221,10 @@ class JobMetricsEndToEndTests {
 		assertThat(scrape.samples("job_executions_total")).allSatisfy((sample) -> assertThat(sample.labels().keySet())
 			.containsExactlyInAnyOrder("job_name", "queue", "result"));
 		assertThat(scrape.samples("job_executions_total")).extracting((sample) -> sample.labels().get("result"))
-			.containsOnly("success", "failure", "retry")
-			.hasSize(9);
+			.containsOnly("success", "failure", "retry", "cancelled")
+			.hasSize(16);
 		assertThat(scrape.samples("job_worked_seconds_total")).extracting((sample) -> sample.labels().get("job_name"))
-			.containsExactlyInAnyOrder("invoice-export", "payment-sync", "report-build");
+			.containsExactlyInAnyOrder("invoice-export", "payment-sync", "report-build", "async-export");
 	}
 
 	@Test
@@ -331,6 +355,20 @@ class JobMetricsEndToEndTests {
 		@Bean
 		ReportBuild reportBuild() {
 			return new ReportBuild();
+		}
+
+		@Bean
+		AsyncExport asyncExport() {
+			return new AsyncExport();
+		}
+
+	}
+
+	static class AsyncExport {
+
+		@TracedJob("async-export")
+		public CompletableFuture<String> export(CompletableFuture<String> work) {
+			return work;
 		}
 
 	}

@@ -2,12 +2,14 @@ package io.github.jobmetrics.aop;
 
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.StageCompletion;
 import io.github.jobmetrics.internal.TracedRunScope;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -60,11 +62,21 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		if (traced == NOT_TRACED) {
 			return invocation.proceed();
 		}
+		if (ReactorRuns.isReactive(invocation.getMethod().getReturnType())) {
+			return traceReactive(invocation, traced);
+		}
 		JobRun run = start(traced);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
+		boolean endsLater = false;
 		try {
-			return invocation.proceed();
+			Object result = invocation.proceed();
+			if (result instanceof CompletionStage<?> stage) {
+				// The work goes on after the method returns: the run ends when the stage completes. Spring's retry
+				// interceptor sees a returned stage as a success, so nothing retries its failure.
+				endsLater = StageCompletion.endWhenComplete(run, stage, traced.retries() != null, traced.jobName());
+			}
+			return result;
 		}
 		catch (Throwable ex) {
 			recordFailure(run, traced, invocation, ex);
@@ -72,7 +84,34 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		finally {
 			TracedRunScope.exit(outer);
+			if (!endsLater) {
+				close(run, traced);
+			}
+		}
+	}
+
+	// A Mono or Flux does its work when subscribed, not when returned: each subscription is a run. A method that
+	// throws instead of returning its publisher is one failed run.
+	private @Nullable Object traceReactive(MethodInvocation invocation, TracedMethod traced) throws Throwable {
+		Object publisher;
+		try {
+			publisher = invocation.proceed();
+		}
+		catch (Throwable ex) {
+			JobRun run = start(traced);
+			recordFailure(run, traced, invocation, ex);
 			close(run, traced);
+			throw ex;
+		}
+		if (publisher == null) {
+			return null;
+		}
+		try {
+			return ReactorRuns.trace(publisher, () -> start(traced), traced.jobName());
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("follow the publisher returned by job '" + traced.jobName() + "'", ex);
+			return publisher;
 		}
 	}
 

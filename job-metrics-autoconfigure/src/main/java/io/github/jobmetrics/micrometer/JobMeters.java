@@ -56,6 +56,8 @@ final class JobMeters {
 
 	private final Counter successes;
 
+	private final Counter cancellations;
+
 	private final Counter failures;
 
 	private final Counter retries;
@@ -108,6 +110,7 @@ final class JobMeters {
 		this.successes = executions("success");
 		this.failures = executions("failure");
 		this.retries = executions("retry");
+		this.cancellations = executions("cancelled");
 	}
 
 	TrackedRun start(boolean nested) {
@@ -116,14 +119,17 @@ final class JobMeters {
 		return run;
 	}
 
-	void end(TrackedRun run, @Nullable Throwable failure, boolean retry) {
+	void end(TrackedRun run, @Nullable Throwable failure, boolean retry, boolean cancelled) {
 		long nanos = this.inFlight.remove(run);
 		if (nanos < 0) {
 			return;
 		}
 		try {
 			this.duration.record(nanos, TimeUnit.NANOSECONDS);
-			if (failure == null) {
+			if (cancelled) {
+				this.cancellations.increment();
+			}
+			else if (failure == null) {
 				this.successes.increment();
 				this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
 			}

@@ -28,6 +28,8 @@ final class TrackedRun implements JobRun {
 
 	private volatile boolean retry;
 
+	private volatile boolean cancelled;
+
 	TrackedRun(JobMeters meters, boolean working) {
 		this.meters = meters;
 		this.working = working;
@@ -48,6 +50,11 @@ final class TrackedRun implements JobRun {
 		mark(failure, false);
 	}
 
+	@Override
+	public void cancelled() {
+		this.cancelled = true;
+	}
+
 	private void mark(Throwable failure, boolean retry) {
 		this.retry = retry;
 		this.failure = failure;
@@ -56,7 +63,7 @@ final class TrackedRun implements JobRun {
 	@Override
 	public void close() {
 		Throwable failure = this.failure;
-		this.meters.end(this, failure, failure != null && this.retry);
+		this.meters.end(this, failure, failure != null && this.retry, this.cancelled);
 	}
 
 }

@@ -542,6 +542,11 @@ class TracedJobAdvisorTests {
 		}
 
 		@Override
+		public void cancelled() {
+			throw new IllegalStateException("cannot record cancellation");
+		}
+
+		@Override
 		public void close() {
 			throw new IllegalStateException("cannot close");
 		}

@@ -155,7 +155,7 @@ class MicrometerJobTracerTests {
 	@Test
 	void everyResultSeriesExistsAtZeroFromRegistrationSoTheFirstFailureIsAnIncrease() {
 		this.tracer.register("export", "invoices");
-		for (String result : List.of("success", "failure", "retry")) {
+		for (String result : List.of("success", "failure", "retry", "cancelled")) {
 			Counter counter = this.registry.get("job.executions").tag("result", result).counter();
 			assertThat(counter.count()).isZero();
 			assertThat(counter.getId().getTags()).extracting(Tag::getKey)
@@ -169,14 +169,14 @@ class MicrometerJobTracerTests {
 			run.failed(new IllegalStateException());
 		}
 		assertThat(failures.count()).isOne();
-		assertThat(this.registry.get("job.executions").counters()).hasSize(3);
+		assertThat(this.registry.get("job.executions").counters()).hasSize(4);
 	}
 
 	@Test
 	void firstRunOfAnUnregisteredJobBuildsAllThreeResultSeries() {
 		this.tracer.start("export").close();
 		assertThat(this.registry.get("job.executions").counters()).extracting((counter) -> counter.getId().getTag("result"))
-			.containsExactlyInAnyOrder("success", "failure", "retry");
+			.containsExactlyInAnyOrder("success", "failure", "retry", "cancelled");
 		assertThat(executions("export", "success")).isOne();
 	}
 
