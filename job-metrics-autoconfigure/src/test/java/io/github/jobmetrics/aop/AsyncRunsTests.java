@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
@@ -16,9 +18,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A job that returns a {@link CompletionStage} is one run from the call until the stage completes, with the
@@ -117,6 +126,30 @@ class AsyncRunsTests {
 		assertThat(inflight()).isZero();
 	}
 
+	@Test
+	void asyncMethodIsOneRunOfTheWorkOnItsExecutorThread() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JobMetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.withUserConfiguration(AsyncConfiguration.class)
+			.run((context) -> {
+				SpringAsyncJob job = context.getBean(SpringAsyncJob.class);
+				CountDownLatch release = new CountDownLatch(1);
+				CompletableFuture<String> result = job.work(release);
+				SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("job.inflight").tag("job.name", "spring-async").gauge().value() == 1);
+				assertThat(result).isNotDone();
+				release.countDown();
+				assertThat(result.get(10, TimeUnit.SECONDS)).startsWith("worked on ").doesNotContain("main");
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("job.executions").tag("job.name", "spring-async").tag("result", "success")
+						.counter().count() == 1);
+				assertThat(registry.find("job.executions").tag("job.name", "spring-async").counters().stream()
+					.mapToDouble((counter) -> counter.count())
+					.sum()).isOne();
+			});
+	}
+
 	private double worked() {
 		return this.registry.get("job.worked").tag("job.name", "export").functionCounter().count();
 	}
@@ -135,6 +168,28 @@ class AsyncRunsTests {
 		factory.setProxyTargetClass(true);
 		factory.addAdvisor(new TracedJobAdvisor(() -> this.tracer));
 		return (T) factory.getProxy();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAsync
+	static class AsyncConfiguration {
+
+		@Bean
+		SpringAsyncJob springAsyncJob() {
+			return new SpringAsyncJob();
+		}
+
+	}
+
+	static class SpringAsyncJob {
+
+		@Async
+		@TracedJob("spring-async")
+		public CompletableFuture<String> work(CountDownLatch release) throws InterruptedException {
+			release.await();
+			return CompletableFuture.completedFuture("worked on " + Thread.currentThread().getName());
+		}
+
 	}
 
 	static class AsyncJobs {
