@@ -25,7 +25,7 @@ import org.springframework.util.function.SingletonSupplier;
  */
 final class TracedJobInterceptor implements MethodInterceptor {
 
-	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null);
+	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false);
 
 	private final SingletonSupplier<JobTracer> tracer;
 
@@ -62,7 +62,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		if (traced == NOT_TRACED) {
 			return invocation.proceed();
 		}
-		if (ReactorRuns.isReactive(invocation.getMethod().getReturnType())) {
+		if (traced.reactive()) {
 			return traceReactive(invocation, traced);
 		}
 		JobRun run = start(traced);

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.Lifecycle;
 import org.springframework.context.Phased;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringValueResolver;
@@ -21,7 +22,7 @@ import org.springframework.util.StringValueResolver;
  * A method traced by {@link TracedJob @TracedJob}, resolved once: its job name, queue and, where Spring
  * Framework's {@code @Retryable} applies, which failed attempts will be retried.
  */
-record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries) {
+record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries, boolean reactive) {
 
 	// Container callbacks that a class-level annotation must not turn into jobs: the lifecycle processor polls
 	// isRunning(), and none of them is work.
@@ -60,8 +61,10 @@ record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts re
 			name = userClass.getSimpleName() + "." + method.getName();
 		}
 		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
+		// Spring hands advice a Mono for a Kotlin suspend function (with kotlinx-coroutines-reactor present).
+		boolean reactive = ReactorRuns.isReactive(method.getReturnType()) || KotlinDetector.isSuspendingFunction(method);
 		return new TracedMethod(name, resolved(annotation.queue(), values),
-				retryActive ? RetryableAttempts.of(specific, userClass, values) : null);
+				retryActive ? RetryableAttempts.of(specific, userClass, values) : null, reactive);
 	}
 
 	private static String resolved(String value, @Nullable StringValueResolver values) {
