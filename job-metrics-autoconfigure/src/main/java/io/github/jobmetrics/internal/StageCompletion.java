@@ -1,5 +1,6 @@
 package io.github.jobmetrics.internal;
 
+import java.lang.ref.Cleaner;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -10,12 +11,16 @@ import io.github.jobmetrics.JobRun;
 /**
  * Ends a run when the stage its job returned completes, with the result the stage completes with: a success, the
  * real exception (unwrapped from {@link CompletionException} and {@link ExecutionException}), or a cancellation.
- * A stage that never completes leaves its run in flight, which {@code job_oldest_inflight_age_seconds} shows.
- * Internal to job-metrics, not API.
+ * A stage that is still pending stays in flight, which {@code job_oldest_inflight_age_seconds} shows; one that is
+ * dropped without ever completing (nothing references it any more, so nothing can complete it) is ended as
+ * {@code cancelled} when the garbage collector reclaims it, so that it neither stays in flight forever nor keeps
+ * its run in memory. Internal to job-metrics, not API.
  *
  * @since 0.1.0
  */
 public final class StageCompletion {
+
+	private static final Cleaner abandoned = Cleaner.create();
 
 	private StageCompletion() {
 	}
@@ -49,12 +54,30 @@ public final class StageCompletion {
 					MeteringFailures.log("end a run of job '" + jobName + "'", ex);
 				}
 			});
+			abandoned.register(stage, new Abandoned(run, jobName));
 			return true;
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("follow the stage returned by job '" + jobName + "'", ex);
 			return false;
 		}
+	}
+
+	// Must not reference the stage, or the stage would never become unreachable. Ending a run that already ended
+	// changes nothing.
+	private record Abandoned(JobRun jobRun, String jobName) implements Runnable {
+
+		@Override
+		public void run() {
+			try {
+				this.jobRun.cancelled();
+				this.jobRun.close();
+			}
+			catch (RuntimeException | LinkageError ex) {
+				MeteringFailures.log("end an abandoned run of job '" + this.jobName + "'", ex);
+			}
+		}
+
 	}
 
 	private static void mark(JobRun run, Throwable failure, boolean failuresAreFinal) {

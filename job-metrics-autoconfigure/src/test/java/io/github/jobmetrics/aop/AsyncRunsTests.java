@@ -105,6 +105,18 @@ class AsyncRunsTests {
 	}
 
 	@Test
+	void stageDroppedWithoutEverCompletingEndsAsCancelledOnceCollected() {
+		this.jobs.abandon();
+		assertThat(this.registry.get("job.inflight").tag("job.name", "abandoned").gauge().value()).isOne();
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			System.gc();
+			return this.registry.get("job.executions").tag("job.name", "abandoned").tag("result", "cancelled")
+				.counter().count() == 1;
+		});
+		assertThat(this.registry.get("job.inflight").tag("job.name", "abandoned").gauge().value()).isZero();
+	}
+
+	@Test
 	void traceAsyncEndsTheRunWhenTheStageCompletes() {
 		CompletableFuture<Integer> pending = new CompletableFuture<>();
 		CompletableFuture<Integer> returned = this.tracer.traceAsync("export", null, () -> pending);
@@ -199,6 +211,11 @@ class AsyncRunsTests {
 		@TracedJob("export")
 		public CompletableFuture<String> export() {
 			return this.pending;
+		}
+
+		@TracedJob("abandoned")
+		public CompletableFuture<String> abandon() {
+			return new CompletableFuture<>();
 		}
 
 		@TracedJob("export")
