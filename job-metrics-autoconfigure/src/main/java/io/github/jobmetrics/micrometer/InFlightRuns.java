@@ -1,5 +1,7 @@
 package io.github.jobmetrics.micrometer;
 
+import java.util.function.Consumer;
+
 import io.micrometer.core.instrument.Clock;
 import org.jspecify.annotations.Nullable;
 
@@ -119,6 +121,17 @@ final class InFlightRuns {
 
 	synchronized int count() {
 		return this.count;
+	}
+
+	/**
+	 * Visits the runs in flight, oldest first, and returns the instant of the visit on the monotonic clock (to
+	 * compute each run's age from its {@code startNanos}). The action runs under the lock: keep it short.
+	 */
+	synchronized long forEach(Consumer<? super TrackedRun> action) {
+		for (TrackedRun run = this.oldest; run != null; run = run.next) {
+			action.accept(run);
+		}
+		return now();
 	}
 
 	synchronized double oldestAgeSeconds() {

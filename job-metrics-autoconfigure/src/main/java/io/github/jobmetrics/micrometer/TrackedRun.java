@@ -14,6 +14,10 @@ final class TrackedRun implements JobRun {
 	// False for a run nested in the scope of another traced run on its thread: it adds no worked time.
 	final boolean working;
 
+	// The name of the thread that started the run, for /actuator/jobs: a reference to the thread's own name
+	// string, so that it costs no allocation.
+	final String threadName;
+
 	long startNanos;
 
 	@Nullable TrackedRun previous;
@@ -33,6 +37,7 @@ final class TrackedRun implements JobRun {
 	TrackedRun(JobMeters meters, boolean working) {
 		this.meters = meters;
 		this.working = working;
+		this.threadName = Thread.currentThread().getName();
 	}
 
 	@Override
