@@ -57,6 +57,19 @@ public interface JobRun extends AutoCloseable {
 	void cancelled();
 
 	/**
+	 * Records when the work of this run was put on its queue, as Unix time in milliseconds (for example a JMS
+	 * message's {@code JMSTimestamp}): observes {@code job_queue_wait_seconds}, the time from then to the start
+	 * of this run, and moves {@code job_queue_last_enqueued_timestamp_seconds} forward to it if it is newer. A
+	 * run that handles a batch calls it once per message. A wait below zero, which only clock skew between the
+	 * producer and this process can cause, is recorded as 0 and counted in
+	 * {@code job_queue_wait_clock_skew_total}. Does nothing by default.
+	 * @param epochMillis when the work was enqueued, in milliseconds since the epoch
+	 * @since 0.2.0
+	 */
+	default void enqueuedAt(long epochMillis) {
+	}
+
+	/**
 	 * Ends this run: its whole duration becomes finished work and its execution is counted.
 	 */
 	@Override

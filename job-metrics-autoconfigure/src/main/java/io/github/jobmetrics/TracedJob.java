@@ -54,4 +54,17 @@ public @interface TracedJob {
 	 */
 	String queue() default "";
 
+	/**
+	 * Where the enqueue time of the work is, for work that carries it in its payload: a SpEL expression over the
+	 * method's arguments ({@code #p0}, {@code #a0}, or the parameter's name when compiled with
+	 * {@code -parameters}) that yields an {@code Instant}, a {@code Date}, an {@code OffsetDateTime} or epoch
+	 * milliseconds, for example {@code "#p0.createdAt"}. Each call then observes
+	 * {@code job_queue_wait_seconds}; {@code null} observes nothing. Listener methods need none: the
+	 * message's own timestamp is taken from the listener container (see the README's "Message listeners").
+	 * An invalid expression fails start-up; one that fails on a call is logged and the job runs on.
+	 * @return the expression, or empty for none
+	 * @since 0.2.0
+	 */
+	String enqueuedAt() default "";
+
 }

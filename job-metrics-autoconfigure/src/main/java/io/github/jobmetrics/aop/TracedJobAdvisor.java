@@ -37,7 +37,7 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements B
 
 	private final transient TracedJobInterceptor interceptor;
 
-	private final transient Pointcut pointcut = new TracedJobPointcut();
+	private final transient Pointcut pointcut;
 
 	/**
 	 * Creates an advisor tracing through the supplied tracer, which is looked up on the first traced call:
@@ -45,7 +45,20 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements B
 	 * @param tracer supplies the tracer that records each run
 	 */
 	public TracedJobAdvisor(Supplier<JobTracer> tracer) {
-		this.interceptor = new TracedJobInterceptor(tracer);
+		this(tracer, false);
+	}
+
+	/**
+	 * Creates an advisor tracing through the supplied tracer, and, if asked, every message listener method
+	 * ({@code @JmsListener}, {@code @KafkaListener}, {@code @RabbitListener}) as if it were annotated with
+	 * {@code @TracedJob}: job name {@code SimpleClassName.method}, queue the listener's one static destination.
+	 * @param tracer supplies the tracer that records each run
+	 * @param listeners whether to trace message listener methods without {@code @TracedJob}
+	 * @since 0.2.0
+	 */
+	public TracedJobAdvisor(Supplier<JobTracer> tracer, boolean listeners) {
+		this.interceptor = new TracedJobInterceptor(tracer, listeners);
+		this.pointcut = new TracedJobPointcut(listeners);
 		setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 	}
 
@@ -70,6 +83,10 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements B
 		return this.interceptor.retryActive();
 	}
 
+	boolean listeners() {
+		return this.interceptor.listeners();
+	}
+
 	@Override
 	public Pointcut getPointcut() {
 		return this.pointcut;
@@ -82,9 +99,15 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements B
 
 	private static final class TracedJobPointcut extends StaticMethodMatcherPointcut {
 
+		private final boolean listeners;
+
+		TracedJobPointcut(boolean listeners) {
+			this.listeners = listeners;
+		}
+
 		@Override
 		public boolean matches(Method method, Class<?> targetClass) {
-			return TracedMethod.annotationFor(method, targetClass) != null;
+			return TracedMethod.isTraced(method, targetClass, this.listeners);
 		}
 
 	}

@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.Deliveries;
+import io.github.jobmetrics.internal.Deliveries.Redelivery;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.internal.StageCompletion;
 import io.github.jobmetrics.internal.TracedRunScope;
@@ -25,7 +27,7 @@ import org.springframework.util.function.SingletonSupplier;
  */
 final class TracedJobInterceptor implements MethodInterceptor {
 
-	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false);
+	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null);
 
 	private final SingletonSupplier<JobTracer> tracer;
 
@@ -39,8 +41,15 @@ final class TracedJobInterceptor implements MethodInterceptor {
 
 	private volatile boolean retryActive;
 
-	TracedJobInterceptor(Supplier<JobTracer> tracer) {
+	private final boolean listeners;
+
+	TracedJobInterceptor(Supplier<JobTracer> tracer, boolean listeners) {
 		this.tracer = SingletonSupplier.of(tracer);
+		this.listeners = listeners;
+	}
+
+	boolean listeners() {
+		return this.listeners;
 	}
 
 	void configure(@Nullable StringValueResolver values, boolean retryActive) {
@@ -66,6 +75,9 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			return traceReactive(invocation, traced);
 		}
 		JobRun run = start(traced);
+		// A message that a listener container is delivering on this thread: this run handles it.
+		Redelivery redelivery = Deliveries.claim(run);
+		traced.observeEnqueueTime(run, invocation);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
 		boolean endsLater = false;
@@ -79,7 +91,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			return result;
 		}
 		catch (Throwable ex) {
-			recordFailure(run, traced, invocation, ex);
+			recordFailure(run, traced, invocation, ex, redelivery);
 			throw ex;
 		}
 		finally {
@@ -99,7 +111,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		catch (Throwable ex) {
 			JobRun run = start(traced);
-			recordFailure(run, traced, invocation, ex);
+			recordFailure(run, traced, invocation, ex, Redelivery.UNKNOWN);
 			close(run, traced);
 			throw ex;
 		}
@@ -127,18 +139,25 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private void recordFailure(JobRun run, TracedMethod traced, MethodInvocation invocation, Throwable failure) {
+	// In-memory retries come first: only when they are exhausted does the exception reach the listener container,
+	// whose broker may then deliver the message again.
+	private void recordFailure(JobRun run, TracedMethod traced, MethodInvocation invocation, Throwable failure,
+			Redelivery redelivery) {
 		try {
 			RetryableAttempts retries = traced.retries();
-			if (retries == null) {
-				run.failed(failure);
-			}
-			else if (retries.willRetry(invocation, failure)) {
+			if (retries != null && retries.willRetry(invocation, failure)) {
 				run.retrying(failure);
 			}
-			else {
-				// Spring's retry policy governs this method: nothing follows, whatever job-metrics.retry-exceptions says.
+			else if (redelivery == Redelivery.WILL_FOLLOW) {
+				run.retrying(failure);
+			}
+			else if (retries != null || redelivery == Redelivery.NONE) {
+				// A retry policy or the broker governs this run: nothing follows, whatever
+				// job-metrics.retry-exceptions says.
 				run.failedWithoutRetry(failure);
+			}
+			else {
+				run.failed(failure);
 			}
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -168,7 +187,8 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		if (traced == null) {
 			traced = byMethod.computeIfAbsent(method, (key) -> {
 				try {
-					TracedMethod resolved = TracedMethod.resolve(key, targetClass, this.values, this.retryActive);
+					TracedMethod resolved = TracedMethod.resolve(key, targetClass, this.values, this.retryActive,
+							this.listeners);
 					return (resolved != null) ? resolved : NOT_TRACED;
 				}
 				catch (RuntimeException | LinkageError ex) {

@@ -52,6 +52,8 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 
 	private final Collection<String> configuredJobNames;
 
+	private final boolean listeners;
+
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	private @Nullable StringValueResolver values;
@@ -70,8 +72,22 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 	 * @param configuredJobNames the names under {@code job-metrics.jobs}
 	 */
 	public TracedJobRegistrar(Supplier<JobTracer> tracer, Collection<String> configuredJobNames) {
+		this(tracer, configuredJobNames, false);
+	}
+
+	/**
+	 * Creates a registrar that also warns about configured job names that match no job and, if asked,
+	 * registers message listener methods as jobs too (see {@link TracedJobAdvisor#TracedJobAdvisor(Supplier,
+	 * boolean)}).
+	 * @param tracer supplies the tracer to register jobs with
+	 * @param configuredJobNames the names under {@code job-metrics.jobs}
+	 * @param listeners whether message listener methods without {@code @TracedJob} are traced
+	 * @since 0.2.0
+	 */
+	public TracedJobRegistrar(Supplier<JobTracer> tracer, Collection<String> configuredJobNames, boolean listeners) {
 		this.tracer = tracer;
 		this.configuredJobNames = List.copyOf(configuredJobNames);
+		this.listeners = listeners;
 	}
 
 	@Override
@@ -91,7 +107,7 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 		for (String beanName : factory.getBeanDefinitionNames()) {
 			Object bean = (factory.containsSingleton(beanName)) ? factory.getSingleton(beanName) : null;
 			Class<?> userClass = targetClass(factory, beanName, bean);
-			if (userClass == null || !AnnotationUtils.isCandidateClass(userClass, TracedJob.class)) {
+			if (userClass == null || (!AnnotationUtils.isCandidateClass(userClass, TracedJob.class) && !this.listeners)) {
 				continue;
 			}
 			List<Method> methods = new ArrayList<>();
@@ -139,7 +155,7 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 		TracedMethod traced;
 		String problem;
 		try {
-			traced = TracedMethod.resolve(method, userClass, this.values, false);
+			traced = TracedMethod.resolve(method, userClass, this.values, false, this.listeners);
 			// A context without a strict placeholder configurer leaves an unresolvable placeholder as it is.
 			problem = (traced != null && (traced.jobName().contains("${") || traced.queue().contains("${")))
 					? "'" + traced.jobName() + "', queue '" + traced.queue() + "'" : null;
@@ -151,8 +167,9 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 		if (problem != null) {
 			throw new JobMetricsConfigurationException(
 					"@TracedJob on " + userClass.getName() + "." + method.getName() + "()",
-					"has a name or queue with a placeholder that cannot be resolved (" + problem + ")",
-					"Define the property the placeholder names, or give it a default as in ${app.queue:payments}");
+					"has a name, queue or enqueuedAt that cannot be resolved (" + problem + ")",
+					"Define the property a placeholder names, or give it a default as in ${app.queue:payments}; "
+							+ "write enqueuedAt as a SpEL expression over the arguments, such as #p0.createdAt");
 		}
 		return traced;
 	}

@@ -4,7 +4,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 
+import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.internal.MeteringFailures;
+import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -22,7 +25,8 @@ import org.springframework.util.StringValueResolver;
  * A method traced by {@link TracedJob @TracedJob}, resolved once: its job name, queue and, where Spring
  * Framework's {@code @Retryable} applies, which failed attempts will be retried.
  */
-record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries, boolean reactive) {
+record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries, boolean reactive,
+		@Nullable EnqueueTimeExpression enqueueTime) {
 
 	// Container callbacks that a class-level annotation must not turn into jobs: the lifecycle processor polls
 	// isRunning(), and none of them is work.
@@ -45,26 +49,58 @@ record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts re
 	}
 
 	/**
+	 * Returns whether a method of a class is traced: annotated as {@link #annotationFor} finds, or, with
+	 * {@code listeners}, a message listener method.
+	 */
+	static boolean isTraced(Method method, Class<?> targetClass, boolean listeners) {
+		return annotationFor(method, targetClass) != null
+				|| (listeners && ListenerMethods.isListener(method, targetClass));
+	}
+
+	/**
 	 * Resolves the job a method of a class runs as, with {@code ${...}} placeholders and {@code #{...}}
 	 * expressions of its name and queue resolved; {@code null} if it is not traced.
 	 * @throws IllegalArgumentException if a placeholder cannot be resolved
 	 */
 	static @Nullable TracedMethod resolve(Method method, Class<?> targetClass, @Nullable StringValueResolver values,
-			boolean retryActive) {
+			boolean retryActive, boolean listeners) {
 		TracedJob annotation = annotationFor(method, targetClass);
-		if (annotation == null) {
+		String listenerQueue = (annotation == null && listeners) ? ListenerMethods.queue(method, targetClass, values)
+				: null;
+		if (annotation == null && listenerQueue == null) {
 			return null;
 		}
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
-		String name = resolved(annotation.name(), values);
+		String name = (annotation != null) ? resolved(annotation.name(), values) : "";
 		if (name.isEmpty()) {
 			name = userClass.getSimpleName() + "." + method.getName();
 		}
+		String queue = (annotation != null) ? resolved(annotation.queue(), values) : listenerQueue;
 		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
 		// Spring hands advice a Mono for a Kotlin suspend function (with kotlinx-coroutines-reactor present).
 		boolean reactive = ReactorRuns.isReactive(method.getReturnType()) || KotlinDetector.isSuspendingFunction(method);
-		return new TracedMethod(name, resolved(annotation.queue(), values),
-				retryActive ? RetryableAttempts.of(specific, userClass, values) : null, reactive);
+		return new TracedMethod(name, queue, retryActive ? RetryableAttempts.of(specific, userClass, values) : null,
+				reactive, (annotation != null) ? EnqueueTimeExpression.parse(annotation.enqueuedAt(), specific) : null);
+	}
+
+	/**
+	 * Observes the enqueue time that the method's {@code enqueuedAt} expression finds in its arguments, if it has
+	 * one. A failing expression is logged, never passed to the job.
+	 */
+	void observeEnqueueTime(JobRun run, MethodInvocation invocation) {
+		EnqueueTimeExpression expression = this.enqueueTime;
+		if (expression == null) {
+			return;
+		}
+		try {
+			long epochMillis = expression.epochMillis(invocation.getArguments());
+			if (epochMillis != EnqueueTimeExpression.NONE) {
+				run.enqueuedAt(epochMillis);
+			}
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("evaluate the enqueuedAt expression of job '" + this.jobName + "'", ex);
+		}
 	}
 
 	private static String resolved(String value, @Nullable StringValueResolver values) {

@@ -31,6 +31,7 @@ final class JobMeterSettingsFactory {
 	static JobMeterSettings create(JobMetricsProperties properties, @Nullable ClassLoader classLoader) {
 		JobMeterSettings settings = JobMeterSettings.defaults()
 			.withDefaultBuckets(checkedBuckets(PREFIX + "buckets", properties.getBuckets()))
+			.withDefaultQueueWaitBuckets(checkedBuckets(PREFIX + "queue-wait-buckets", properties.getQueueWaitBuckets()))
 			.withRetryExceptions(retryExceptions(properties.getRetryExceptions(), classLoader));
 		// Every extra tag key becomes a label of every job's meters, so keys clash across jobs too.
 		Set<String> tagKeys = new LinkedHashSet<>();
@@ -41,6 +42,11 @@ final class JobMeterSettingsFactory {
 			List<Duration> buckets = entry.getValue().getBuckets();
 			if (buckets != null) {
 				settings = settings.withJobBuckets(jobName, checkedBuckets(key + ".buckets", buckets));
+			}
+			List<Duration> queueWaitBuckets = entry.getValue().getQueueWaitBuckets();
+			if (queueWaitBuckets != null) {
+				settings = settings.withJobQueueWaitBuckets(jobName,
+						checkedBuckets(key + ".queue-wait-buckets", queueWaitBuckets));
 			}
 			Map<String, String> tags = entry.getValue().getTags();
 			tags.forEach((tagKey, value) -> {

@@ -71,8 +71,8 @@ public final class JobMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static TracedJobAdvisor tracedJobAdvisor(ObjectProvider<JobTracer> jobTracer) {
-		return new TracedJobAdvisor(jobTracer::getObject);
+	static TracedJobAdvisor tracedJobAdvisor(ObjectProvider<JobTracer> jobTracer, Environment environment) {
+		return new TracedJobAdvisor(jobTracer::getObject, listenersInstrumented(environment));
 	}
 
 	@Bean
@@ -83,7 +83,11 @@ public final class JobMetricsAutoConfiguration {
 			.bind("job-metrics.jobs", Bindable.mapOf(String.class, Object.class))
 			.map(Map::keySet)
 			.orElse(Set.of());
-		return new TracedJobRegistrar(jobTracer::getObject, configured);
+		return new TracedJobRegistrar(jobTracer::getObject, configured, listenersInstrumented(environment));
+	}
+
+	private static boolean listenersInstrumented(Environment environment) {
+		return Binder.get(environment).bind("job-metrics.instrument.listeners", Boolean.class).orElse(false);
 	}
 
 	/**

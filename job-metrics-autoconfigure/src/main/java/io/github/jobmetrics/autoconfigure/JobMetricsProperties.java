@@ -37,6 +37,17 @@ public class JobMetricsProperties {
 	private List<String> retryExceptions = new ArrayList<>();
 
 	/**
+	 * Histogram buckets of job.queue.wait (time from enqueueing to the start of the run) for jobs without their
+	 * own, shortest first.
+	 */
+	private List<Duration> queueWaitBuckets = new ArrayList<>(JobMeterSettings.DEFAULT_QUEUE_WAIT_BUCKETS);
+
+	/**
+	 * Message listener containers whose failed deliveries the broker delivers again.
+	 */
+	private final Jms jms = new Jms();
+
+	/**
 	 * Settings per job name: buckets, the histogram buckets of this job's job.duration (default
 	 * job-metrics.buckets), and tags, extra static tags on every meter of this job (other jobs get the same
 	 * keys with the value "none"). Put a name with dots or capitals in brackets, for example
@@ -63,6 +74,18 @@ public class JobMetricsProperties {
 
 	public void setBuckets(List<Duration> buckets) {
 		this.buckets = buckets;
+	}
+
+	public List<Duration> getQueueWaitBuckets() {
+		return this.queueWaitBuckets;
+	}
+
+	public void setQueueWaitBuckets(List<Duration> queueWaitBuckets) {
+		this.queueWaitBuckets = queueWaitBuckets;
+	}
+
+	public Jms getJms() {
+		return this.jms;
 	}
 
 	public List<String> getRetryExceptions() {
@@ -92,6 +115,12 @@ public class JobMetricsProperties {
 		private @Nullable List<Duration> buckets;
 
 		/**
+		 * Histogram buckets of this job's job.queue.wait, shortest first. Defaults to
+		 * job-metrics.queue-wait-buckets.
+		 */
+		private @Nullable List<Duration> queueWaitBuckets;
+
+		/**
 		 * Extra static tags on every meter of this job. Every other job gets the same keys with the value
 		 * "none", as Prometheus requires one set of label names per metric.
 		 */
@@ -99,6 +128,14 @@ public class JobMetricsProperties {
 
 		public @Nullable List<Duration> getBuckets() {
 			return this.buckets;
+		}
+
+		public @Nullable List<Duration> getQueueWaitBuckets() {
+			return this.queueWaitBuckets;
+		}
+
+		public void setQueueWaitBuckets(@Nullable List<Duration> queueWaitBuckets) {
+			this.queueWaitBuckets = queueWaitBuckets;
 		}
 
 		public void setBuckets(@Nullable List<Duration> buckets) {
@@ -122,12 +159,50 @@ public class JobMetricsProperties {
 		 */
 		private boolean scheduled;
 
+		/**
+		 * Whether to trace every @JmsListener, @KafkaListener and @RabbitListener method as a job named
+		 * SimpleClassName.method whose queue is the listener's destination (when it names exactly one), as if
+		 * annotated with @TracedJob. A method or class with its own @TracedJob keeps it.
+		 */
+		private boolean listeners;
+
 		public boolean isScheduled() {
 			return this.scheduled;
 		}
 
 		public void setScheduled(boolean scheduled) {
 			this.scheduled = scheduled;
+		}
+
+		public boolean isListeners() {
+			return this.listeners;
+		}
+
+		public void setListeners(boolean listeners) {
+			this.listeners = listeners;
+		}
+
+	}
+
+	/**
+	 * JMS listener containers.
+	 */
+	public static class Jms {
+
+		/**
+		 * How many times the broker delivers a message before it dead-letters it (ActiveMQ Artemis:
+		 * max-delivery-attempts, 10 by default), so that a failed delivery before the last counts as
+		 * result=retry and the last as result=failure. Only transacted or client-acknowledged containers have
+		 * redeliveries.
+		 */
+		private int maxDeliveries = 10;
+
+		public int getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(int maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
 		}
 
 	}

@@ -36,6 +36,17 @@ public final class JobMeterSettings {
 			Duration.ofHours(2), Duration.ofHours(6));
 
 	/**
+	 * The default buckets of {@code job_queue_wait_seconds}: 10 ms to 1 h. A healthy queue is drained in
+	 * milliseconds to seconds; a wait of an hour is already an incident, so the buckets stop there.
+	 * @since 0.2.0
+	 */
+	public static final List<Duration> DEFAULT_QUEUE_WAIT_BUCKETS = List.of(Duration.ofMillis(10),
+			Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+			Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+			Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+			Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1));
+
+	/**
 	 * Tag keys that job-metrics sets itself and that extra tags therefore cannot use.
 	 */
 	public static final Set<String> RESERVED_TAG_KEYS = Set.of(JobMeters.JOB_NAME, JobMeters.QUEUE,
@@ -50,11 +61,13 @@ public final class JobMeterSettings {
 			"Prometheus sets on every scraped series to the scraped target (yours would be renamed exported_instance)");
 
 	private static final JobMeterSettings DEFAULTS = new JobMeterSettings(DEFAULT_BUCKETS, Map.of(), Map.of(),
-			List.of());
+			List.of(), QueueWaitBuckets.DEFAULTS);
 
 	private final List<Duration> defaultBuckets;
 
 	private final Map<String, List<Duration>> jobBuckets;
+
+	private final QueueWaitBuckets queueWaitBuckets;
 
 	private final Map<String, Map<String, String>> jobTags;
 
@@ -63,9 +76,11 @@ public final class JobMeterSettings {
 	private final Set<String> extraTagKeys;
 
 	private JobMeterSettings(List<Duration> defaultBuckets, Map<String, List<Duration>> jobBuckets,
-			Map<String, Map<String, String>> jobTags, List<Class<? extends Throwable>> retryExceptions) {
+			Map<String, Map<String, String>> jobTags, List<Class<? extends Throwable>> retryExceptions,
+			QueueWaitBuckets queueWaitBuckets) {
 		this.defaultBuckets = defaultBuckets;
 		this.jobBuckets = jobBuckets;
+		this.queueWaitBuckets = queueWaitBuckets;
 		this.jobTags = jobTags;
 		this.retryExceptions = retryExceptions;
 		Set<String> keys = new TreeSet<>();
@@ -88,7 +103,8 @@ public final class JobMeterSettings {
 	 * @throws IllegalArgumentException if the buckets are empty, not positive or not ascending
 	 */
 	public JobMeterSettings withDefaultBuckets(List<Duration> buckets) {
-		return new JobMeterSettings(checkedBuckets(buckets), this.jobBuckets, this.jobTags, this.retryExceptions);
+		return new JobMeterSettings(checkedBuckets(buckets), this.jobBuckets, this.jobTags, this.retryExceptions,
+				this.queueWaitBuckets);
 	}
 
 	/**
@@ -101,7 +117,8 @@ public final class JobMeterSettings {
 	public JobMeterSettings withJobBuckets(String jobName, List<Duration> buckets) {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.jobBuckets);
 		copy.put(jobName, checkedBuckets(buckets));
-		return new JobMeterSettings(this.defaultBuckets, Map.copyOf(copy), this.jobTags, this.retryExceptions);
+		return new JobMeterSettings(this.defaultBuckets, Map.copyOf(copy), this.jobTags, this.retryExceptions,
+				this.queueWaitBuckets);
 	}
 
 	/**
@@ -128,7 +145,8 @@ public final class JobMeterSettings {
 		});
 		Map<String, Map<String, String>> copy = new LinkedHashMap<>(this.jobTags);
 		copy.put(jobName, Map.copyOf(tags));
-		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, Map.copyOf(copy), this.retryExceptions);
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, Map.copyOf(copy), this.retryExceptions,
+				this.queueWaitBuckets);
 	}
 
 	/**
@@ -138,7 +156,8 @@ public final class JobMeterSettings {
 	 * @return the changed settings
 	 */
 	public JobMeterSettings withRetryExceptions(List<Class<? extends Throwable>> exceptions) {
-		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, List.copyOf(exceptions));
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, List.copyOf(exceptions),
+				this.queueWaitBuckets);
 	}
 
 	/**
@@ -261,6 +280,38 @@ public final class JobMeterSettings {
 		return List.copyOf(buckets);
 	}
 
+	/**
+	 * Returns a copy whose jobs use the given buckets for {@code job_queue_wait_seconds} unless configured
+	 * otherwise per job.
+	 * @param buckets positive durations in strictly ascending order
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the buckets are empty, not positive or not ascending
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withDefaultQueueWaitBuckets(List<Duration> buckets) {
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
+				new QueueWaitBuckets(checkedBuckets(buckets), this.queueWaitBuckets.byJob()));
+	}
+
+	/**
+	 * Returns a copy in which the named job uses the given buckets for {@code job_queue_wait_seconds}.
+	 * @param jobName the job name
+	 * @param buckets positive durations in strictly ascending order
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the buckets are empty, not positive or not ascending
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withJobQueueWaitBuckets(String jobName, List<Duration> buckets) {
+		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.queueWaitBuckets.byJob());
+		copy.put(jobName, checkedBuckets(buckets));
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
+				new QueueWaitBuckets(this.queueWaitBuckets.defaults(), Map.copyOf(copy)));
+	}
+
+	List<Duration> queueWaitBucketsFor(String jobName) {
+		return this.queueWaitBuckets.byJob().getOrDefault(jobName, this.queueWaitBuckets.defaults());
+	}
+
 	List<Duration> bucketsFor(String jobName) {
 		return this.jobBuckets.getOrDefault(jobName, this.defaultBuckets);
 	}
@@ -284,6 +335,12 @@ public final class JobMeterSettings {
 			}
 		}
 		return false;
+	}
+
+	private record QueueWaitBuckets(List<Duration> defaults, Map<String, List<Duration>> byJob) {
+
+		static final QueueWaitBuckets DEFAULTS = new QueueWaitBuckets(DEFAULT_QUEUE_WAIT_BUCKETS, Map.of());
+
 	}
 
 }

@@ -50,6 +50,8 @@ final class JobMeters {
 
 	private final JobMeterSettings settings;
 
+	private final String jobName;
+
 	private final InFlightRuns inFlight;
 
 	private final Timer duration;
@@ -71,10 +73,13 @@ final class JobMeters {
 	// passed, and a restart does not make it fire. A number, never NaN, which some push backends drop.
 	private volatile double lastSuccessEpochSeconds;
 
+	private volatile @Nullable QueueMeters queueMeters;
+
 	JobMeters(MeterRegistry registry, String jobName, String queue, JobMeterSettings settings) {
 		this.registry = registry;
 		this.clock = registry.config().clock();
 		this.settings = settings;
+		this.jobName = jobName;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
 		this.inFlight = new InFlightRuns(this.clock);
 		this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
@@ -141,6 +146,34 @@ final class JobMeters {
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("record the end of a run of " + this.tags, ex);
 		}
+	}
+
+	// The wait ends when the run started: the clock's elapsed time since then is taken off the wall time now.
+	void enqueued(TrackedRun run, long enqueuedMillis) {
+		try {
+			long startedMillis = this.clock.wallTime()
+					- Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.clock.monotonicTime() - run.startNanos));
+			queueMeters(enqueuedMillis).record(enqueuedMillis, startedMillis - enqueuedMillis);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("record the queue wait of a run of " + this.tags, ex);
+		}
+	}
+
+	private QueueMeters queueMeters(long firstEnqueuedMillis) {
+		QueueMeters meters = this.queueMeters;
+		if (meters == null) {
+			synchronized (this) {
+				meters = this.queueMeters;
+				if (meters == null) {
+					meters = new QueueMeters(this.registry, this.tags,
+							this.settings.queueWaitBucketsFor(this.jobName).toArray(Duration[]::new),
+							firstEnqueuedMillis);
+					this.queueMeters = meters;
+				}
+			}
+		}
+		return meters;
 	}
 
 	boolean isRetryable(Throwable failure) {

@@ -56,6 +56,11 @@ final class TrackedRun implements JobRun {
 	}
 
 	@Override
+	public void enqueuedAt(long epochMillis) {
+		this.meters.enqueued(this, epochMillis);
+	}
+
+	@Override
 	public void cancelled() {
 		this.cancelled = true;
 	}

@@ -1,0 +1,143 @@
+package io.github.jobmetrics.internal;
+
+import java.util.Arrays;
+
+import io.github.jobmetrics.JobRun;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The message, or batch of messages, that a listener container is delivering on the current thread: what a
+ * traced listener method cannot see in its own arguments when it takes only a payload. A container hook
+ * {@link #begin() begins} a delivery before it calls the listener, records each message's enqueue time and
+ * whether the broker will deliver it again if this attempt fails, and {@link #end() ends} the delivery in a
+ * {@code finally}. The first traced run that starts inside it {@link #claim() claims} it: that run observes the
+ * queue wait of every message, and its failure is a {@code retry} or a {@code failure} as the broker will treat
+ * it. Runs nested in that one see nothing, so nothing is counted twice. Internal to job-metrics, not API.
+ */
+public final class Deliveries {
+
+	/**
+	 * What follows a failed attempt at a delivery.
+	 */
+	public enum Redelivery {
+
+		/** The container cannot tell: the run's failure is classified as for any job. */
+		UNKNOWN,
+
+		/** The broker will deliver the message again: a failure is a {@code retry}. */
+		WILL_FOLLOW,
+
+		/** Nothing will deliver it again (the last attempt, or no redelivery at all): a {@code failure}. */
+		NONE
+
+	}
+
+	// One holder per listener thread, reused by every delivery so that a message allocates nothing here.
+	private static final ThreadLocal<Delivery> current = new ThreadLocal<>();
+
+	private Deliveries() {
+	}
+
+	/**
+	 * Begins a delivery on the current thread, unless one is already under way (a listener that calls another
+	 * container's listener on its own thread): the outer delivery is the one its run claims.
+	 * @return whether this call began a delivery, and must therefore {@link #end()} it
+	 */
+	public static boolean begin() {
+		Delivery delivery = current.get();
+		if (delivery == null) {
+			delivery = new Delivery();
+			current.set(delivery);
+		}
+		if (delivery.open) {
+			return false;
+		}
+		delivery.open = true;
+		delivery.claimed = false;
+		delivery.count = 0;
+		delivery.redelivery = Redelivery.UNKNOWN;
+		return true;
+	}
+
+	/**
+	 * Adds the enqueue time of a message of the delivery under way.
+	 * @param epochMillis when the message was enqueued, in milliseconds since the epoch
+	 */
+	public static void enqueuedAt(long epochMillis) {
+		Delivery delivery = current.get();
+		if (delivery != null && delivery.open) {
+			delivery.add(epochMillis);
+		}
+	}
+
+	/**
+	 * Sets what follows if the delivery under way fails.
+	 * @param redelivery what the broker will do
+	 */
+	public static void redelivery(Redelivery redelivery) {
+		Delivery delivery = current.get();
+		if (delivery != null && delivery.open) {
+			delivery.redelivery = redelivery;
+		}
+	}
+
+	/**
+	 * Ends the delivery that {@link #begin()} began.
+	 */
+	public static void end() {
+		Delivery delivery = current.get();
+		if (delivery != null) {
+			delivery.open = false;
+		}
+	}
+
+	/**
+	 * Claims the delivery under way for the given run, which has just started: the run observes the queue wait
+	 * of each message of the delivery. Only the first run to claim a delivery gets it.
+	 * @param run the run that handles the delivery
+	 * @return what follows if the run fails, {@link Redelivery#UNKNOWN} if there is no delivery to claim
+	 */
+	public static Redelivery claim(JobRun run) {
+		Delivery delivery = current.get();
+		if (delivery == null || !delivery.open || delivery.claimed) {
+			return Redelivery.UNKNOWN;
+		}
+		delivery.claimed = true;
+		for (int i = 0; i < delivery.count; i++) {
+			run.enqueuedAt(delivery.enqueued[i]);
+		}
+		return delivery.redelivery;
+	}
+
+	/**
+	 * Returns whether a delivery is under way on the current thread and not claimed yet, so that a traced run
+	 * starting now would handle it.
+	 * @return {@code true} if a run starting now would claim a delivery
+	 */
+	public static boolean isUnclaimed() {
+		Delivery delivery = current.get();
+		return delivery != null && delivery.open && !delivery.claimed;
+	}
+
+	private static final class Delivery {
+
+		boolean open;
+
+		boolean claimed;
+
+		long[] enqueued = new long[1];
+
+		int count;
+
+		Redelivery redelivery = Redelivery.UNKNOWN;
+
+		void add(long epochMillis) {
+			if (this.count == this.enqueued.length) {
+				this.enqueued = Arrays.copyOf(this.enqueued, this.count * 2);
+			}
+			this.enqueued[this.count++] = epochMillis;
+		}
+
+	}
+
+}
