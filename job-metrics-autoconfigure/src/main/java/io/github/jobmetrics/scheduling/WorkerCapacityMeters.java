@@ -1,6 +1,7 @@
 package io.github.jobmetrics.scheduling;
 
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,11 +53,28 @@ public final class WorkerCapacityMeters implements SmartInitializingSingleton, B
 			.forEach((name, scheduler) -> register(meterRegistry, name, scheduler));
 	}
 
-	// No base unit: Prometheus would append it to the name, and the capacity is a count of workers.
 	private static void register(MeterRegistry registry, String pool, Object scheduler) {
-		Gauge.builder("job.worker.capacity", scheduler, WorkerCapacityMeters::capacity)
+		register(registry, pool, ScheduledJob.NONE, scheduler, WorkerCapacityMeters::capacity);
+	}
+
+	/**
+	 * Registers the {@code job.worker.capacity} gauge of a pool of workers, such as a message listener
+	 * container, whose capacity the given function reads from it at each publication.
+	 * @param <T> the type of the pool
+	 * @param registry the registry to publish into
+	 * @param pool the pool's name, the {@code pool} tag (a bean name or listener id)
+	 * @param queue the queue its workers take work from, the {@code queue} tag ({@code none} for none)
+	 * @param source the pool, held strongly
+	 * @param capacity reads how many runs the pool can work on at once
+	 * @since 0.2.0
+	 */
+	// No base unit: Prometheus would append it to the name, and the capacity is a count of workers.
+	public static <T> void register(MeterRegistry registry, String pool, String queue, T source,
+			ToDoubleFunction<T> capacity) {
+		Gauge.builder("job.worker.capacity", source, capacity)
 			.description("Runs the pool can work on at once; rate(job_worked_seconds_total) over it is saturation")
-			.tags("pool", pool, "queue", ScheduledJob.NONE)
+			.tags("pool", pool, "queue", queue.isEmpty() ? ScheduledJob.NONE : queue)
+			.strongReference(true)
 			.register(registry);
 	}
 
