@@ -3,10 +3,12 @@ package io.github.jobmetrics.autoconfigure;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
+import io.github.jobmetrics.messaging.jms.JmsListenerContainersMetrics;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
 import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
@@ -28,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.jms.config.JmsListenerEndpointRegistry;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 /**
@@ -109,6 +112,29 @@ public final class JobMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkerCapacityMeters workerCapacityMeters(ObjectProvider<MeterRegistry> meterRegistry) {
 			return new WorkerCapacityMeters(meterRegistry::getObject);
+		}
+
+	}
+
+	/**
+	 * Queue wait, redeliveries and capacity of JMS listener containers.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ JmsListenerEndpointRegistry.class, jakarta.jms.Message.class })
+	static class JmsListenersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JmsListenerContainersMetrics jmsListenerContainersMetrics(ObjectProvider<MeterRegistry> meterRegistry,
+				JobMetricsProperties properties) {
+			int maxDeliveries = properties.getJms().getMaxDeliveries();
+			if (maxDeliveries < 1) {
+				throw new JobMetricsConfigurationException("job-metrics.jms.max-deliveries",
+						"is " + maxDeliveries + ", but a message is delivered at least once",
+						"Set it to the broker's maximum delivery attempts (ActiveMQ Artemis: max-delivery-attempts, "
+								+ "10 by default), or remove it to use 10");
+			}
+			return new JmsListenerContainersMetrics(meterRegistry::getObject, maxDeliveries);
 		}
 
 	}

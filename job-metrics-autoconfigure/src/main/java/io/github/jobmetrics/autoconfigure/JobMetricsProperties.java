@@ -49,8 +49,9 @@ public class JobMetricsProperties {
 
 	/**
 	 * Settings per job name: buckets, the histogram buckets of this job's job.duration (default
-	 * job-metrics.buckets), and tags, extra static tags on every meter of this job (other jobs get the same
-	 * keys with the value "none"). Put a name with dots or capitals in brackets, for example
+	 * job-metrics.buckets), queueWaitBuckets, those of its job.queue.wait (default
+	 * job-metrics.queue-wait-buckets), and tags, extra static tags on every meter of this job (other jobs get
+	 * the same keys with the value "none"). Put a name with dots or capitals in brackets, for example
 	 * job-metrics.jobs.[Exporter.run].buckets=1s,1m.
 	 */
 	private final Map<String, Job> jobs = new LinkedHashMap<>();

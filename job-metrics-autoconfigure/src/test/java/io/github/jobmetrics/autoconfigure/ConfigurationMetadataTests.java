@@ -33,7 +33,8 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = properties(metadata());
 		List<String> expected = Arrays.stream(JobMetricsProperties.class.getDeclaredFields())
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
-			.flatMap((field) -> (field.getType() == JobMetricsProperties.Instrument.class)
+			.flatMap((field) -> (field.getType().getDeclaringClass() == JobMetricsProperties.class
+					&& field.getType() != JobMetricsProperties.Job.class)
 					? Arrays.stream(field.getType().getDeclaredFields())
 						.map((nested) -> "job-metrics." + dashed(field.getName()) + "." + dashed(nested.getName()))
 					: Stream.of("job-metrics." + dashed(field.getName())))
@@ -61,6 +62,12 @@ class ConfigurationMetadataTests {
 			.map((bucket) -> DurationStyle.SIMPLE.parse(bucket.asString()))
 			.toList();
 		assertThat(defaults).isEqualTo(JobMeterSettings.DEFAULT_BUCKETS);
+		List<Duration> queueWait = properties(metadata()).get("job-metrics.queue-wait-buckets")
+			.path("defaultValue")
+			.valueStream()
+			.map((bucket) -> DurationStyle.SIMPLE.parse(bucket.asString()))
+			.toList();
+		assertThat(queueWait).isEqualTo(JobMeterSettings.DEFAULT_QUEUE_WAIT_BUCKETS);
 		assertThat(properties(metadata()).get("job-metrics.enabled").path("defaultValue").asBoolean()).isTrue();
 	}
 

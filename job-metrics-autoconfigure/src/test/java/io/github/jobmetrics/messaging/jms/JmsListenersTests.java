@@ -1,0 +1,247 @@
+package io.github.jobmetrics.messaging.jms;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jms.annotation.JmsListener;
+import org.springframework.jms.config.JmsListenerEndpointRegistry;
+import org.springframework.jms.core.JmsTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link JmsListenerContainersMetrics} against a real broker: ActiveMQ Artemis embedded in the test's
+ * JVM, with Spring Boot's listener containers.
+ */
+class JmsListenersTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class))
+		.withPropertyValues("spring.artemis.mode=embedded", "spring.artemis.embedded.persistent=false");
+
+	@Test
+	void poisonMessagesRedeliveredByArtemisAreRetriesUntilTheirLastDelivery() {
+		// The issue's case: 2 poison messages of 12, which Artemis delivers 10 times each (its default).
+		this.contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
+			JmsTemplate jms = context.getBean(JmsTemplate.class);
+			for (int i = 0; i < 12; i++) {
+				jms.convertAndSend("payments", (i == 3 || i == 7) ? "poison-" + i : "payment-" + i);
+			}
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(executions(registry, "payments", "failure")).isEqualTo(2));
+			assertThat(executions(registry, "payments", "success")).isEqualTo(10);
+			assertThat(executions(registry, "payments", "retry")).isEqualTo(18);
+			assertThat(context.getBean(PaymentListener.class).deliveries()).hasSize(30);
+		});
+	}
+
+	@Test
+	void failuresOfAnAutoAcknowledgingContainerAreFailuresSinceNothingRedeliversThem() {
+		this.contextRunner.withUserConfiguration(PaymentListener.class)
+			.withPropertyValues("spring.jms.listener.session.transacted=false")
+			.run((context) -> {
+				JmsTemplate jms = context.getBean(JmsTemplate.class);
+				jms.convertAndSend("payments", "poison-1");
+				jms.convertAndSend("payments", "payment-2");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(executions(registry, "payments", "success")).isEqualTo(1));
+				assertThat(executions(registry, "payments", "failure")).isEqualTo(1);
+				assertThat(executions(registry, "payments", "retry")).isZero();
+			});
+	}
+
+	@Test
+	void maxDeliveriesFollowsTheBrokersSetting() {
+		this.contextRunner.withUserConfiguration(PaymentListener.class)
+			.withPropertyValues("job-metrics.jms.max-deliveries=4")
+			.withBean(org.springframework.boot.artemis.autoconfigure.ArtemisConfigurationCustomizer.class,
+					() -> (configuration) -> configuration.addAddressSetting("#",
+							new org.apache.activemq.artemis.core.settings.impl.AddressSettings()
+								.setMaxDeliveryAttempts(4)))
+			.run((context) -> {
+				context.getBean(JmsTemplate.class).convertAndSend("payments", "poison-1");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(executions(registry, "payments", "failure")).isEqualTo(1));
+				assertThat(executions(registry, "payments", "retry")).isEqualTo(3);
+				assertThat(context.getBean(PaymentListener.class).deliveries()).hasSize(4);
+			});
+	}
+
+	@Test
+	void queueWaitIsTheTimeFromSendingToTheStartOfTheRun() throws Exception {
+		this.contextRunner.withUserConfiguration(TimestampListener.class)
+			.withPropertyValues("spring.jms.listener.auto-startup=false")
+			.run((context) -> {
+				JmsTemplate jms = context.getBean(JmsTemplate.class);
+				long sentAfter = System.currentTimeMillis();
+				jms.convertAndSend("orders", "order-1");
+				long sentBefore = System.currentTimeMillis();
+				// The wait under test: the message sits in the queue while no consumer runs.
+				Thread.sleep(500);
+				long consumersStarted = System.currentTimeMillis();
+				context.getBean(JmsListenerEndpointRegistry.class).start();
+				TimestampListener listener = context.getBean(TimestampListener.class);
+				await().atMost(Duration.ofSeconds(30)).until(() -> listener.started().size() == 1);
+				Timer wait = context.getBean(MeterRegistry.class)
+					.get("job.queue.wait")
+					.tags("job.name", "orders", "queue", "orders")
+					.timer();
+				assertThat(wait.count()).isOne();
+				// Sent in [sentAfter, sentBefore]; the run started between the consumers' start and the body.
+				assertThat((long) wait.totalTime(TimeUnit.MILLISECONDS))
+					.isBetween(consumersStarted - sentBefore - 1, listener.started().get(0) - sentAfter + 1);
+				assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(500);
+			});
+	}
+
+	@Test
+	void lastEnqueuedFollowsTheNewestMessageARunHasStartedOn() {
+		this.contextRunner.withUserConfiguration(TimestampListener.class).run((context) -> {
+			JmsTemplate jms = context.getBean(JmsTemplate.class);
+			TimestampListener listener = context.getBean(TimestampListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			for (int i = 1; i <= 3; i++) {
+				jms.convertAndSend("orders", "order-" + i);
+				int expected = i;
+				await().atMost(Duration.ofSeconds(30)).until(() -> listener.timestamps().size() == expected);
+				double lastEnqueued = registry.get("job.queue.last.enqueued.timestamp")
+					.tags("job.name", "orders", "queue", "orders")
+					.gauge()
+					.value();
+				assertThat(lastEnqueued).isEqualTo(listener.timestamps().get(i - 1) / 1e3);
+			}
+		});
+	}
+
+	@Test
+	void capacityOfAListenerContainerIsItsMaximumConcurrency() {
+		this.contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("job.worker.capacity")
+				.tags("pool", "payments-listener", "queue", "payments")
+				.gauge()
+				.value()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void zeroCodeTracesEveryListenerOnceAndAnnotatedListenersKeepTheirJob() {
+		this.contextRunner.withUserConfiguration(PaymentListener.class, PlainListener.class)
+			.withPropertyValues("job-metrics.instrument.listeners=true")
+			.run((context) -> {
+				JmsTemplate jms = context.getBean(JmsTemplate.class);
+				for (int i = 0; i < 5; i++) {
+					jms.convertAndSend("payments", "payment-" + i);
+					jms.convertAndSend("refunds", "refund-" + i);
+				}
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(registry.get("job.executions")
+						.tags("job.name", "PlainListener.onRefund", "queue", "refunds", "result", "success")
+						.counter()
+						.count()).isEqualTo(5));
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(executions(registry, "payments", "success")).isEqualTo(5));
+				assertThat(registry.find("job.executions").tag("result", "success").counters())
+					.extracting((counter) -> counter.getId().getTag("job.name"))
+					.containsExactlyInAnyOrder("payments", "PlainListener.onRefund");
+				assertThat(registry.get("job.queue.wait").tags("job.name", "PlainListener.onRefund").timer().count())
+					.isEqualTo(5);
+			});
+	}
+
+	@Test
+	void withoutZeroCodeAPlainListenerIsNotTraced() {
+		this.contextRunner.withUserConfiguration(PlainListener.class).run((context) -> {
+			context.getBean(JmsTemplate.class).convertAndSend("refunds", "refund-1");
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> context.getBean(PlainListener.class).received().size() == 1);
+			assertThat(context.getBean(MeterRegistry.class).find("job.executions").counters()).isEmpty();
+		});
+	}
+
+	private static double executions(MeterRegistry registry, String job, String result) {
+		return registry.get("job.executions").tags("job.name", job, "result", result).counter().count();
+	}
+
+	static class PaymentListener {
+
+		private final List<String> deliveries = new CopyOnWriteArrayList<>();
+
+		@JmsListener(id = "payments-listener", destination = "payments", concurrency = "3-5")
+		@TracedJob(name = "payments", queue = "payments")
+		public void onPayment(String body) {
+			this.deliveries.add(body);
+			if (body.startsWith("poison")) {
+				throw new IllegalStateException("Cannot process " + body);
+			}
+		}
+
+		public List<String> deliveries() {
+			return this.deliveries;
+		}
+
+	}
+
+	static class TimestampListener {
+
+		private final List<Long> started = new CopyOnWriteArrayList<>();
+
+		private final List<Long> timestamps = new CopyOnWriteArrayList<>();
+
+		@JmsListener(destination = "orders")
+		@TracedJob(name = "orders", queue = "orders")
+		public void onOrder(Message message) throws JMSException {
+			this.started.add(System.currentTimeMillis());
+			this.timestamps.add(message.getJMSTimestamp());
+		}
+
+		public List<Long> started() {
+			return this.started;
+		}
+
+		public List<Long> timestamps() {
+			return this.timestamps;
+		}
+
+	}
+
+	static class PlainListener {
+
+		private final List<String> received = new CopyOnWriteArrayList<>();
+
+		@JmsListener(destination = "refunds")
+		public void onRefund(String body) {
+			this.received.add(body);
+		}
+
+		public List<String> received() {
+			return this.received;
+		}
+
+	}
+
+}
