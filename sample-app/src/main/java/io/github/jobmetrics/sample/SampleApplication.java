@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * A worker service: a pool of workers that always has work, and a scheduled export, all traced with
+ * A worker service: consumers of a JMS queue (embedded ActiveMQ Artemis) that always has work, and a scheduled export, all traced with
  * {@code @TracedJob}. Metrics on {@code /actuator/prometheus}.
  */
 @SpringBootApplication
