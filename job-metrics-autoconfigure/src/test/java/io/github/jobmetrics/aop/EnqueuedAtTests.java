@@ -1,0 +1,105 @@
+package io.github.jobmetrics.aop;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+
+import io.github.jobmetrics.JobMetricsConfigurationException;
+import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.aop.autoconfigure.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@code @TracedJob(enqueuedAt = ...)}: an enqueue time taken from the payload.
+ */
+class EnqueuedAtTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, JobMetricsAutoConfiguration.class))
+		.withBean(SimpleMeterRegistry.class);
+
+	@Test
+	void eachSupportedTypeOfEnqueueTimeIsObserved() {
+		this.contextRunner.withBean(Imports.class).run((context) -> {
+			Imports imports = context.getBean(Imports.class);
+			Instant tenSecondsAgo = Instant.now().minusSeconds(10);
+			imports.byInstant(new Upload(tenSecondsAgo));
+			imports.byMillis(tenSecondsAgo.toEpochMilli());
+			imports.byDate(Date.from(tenSecondsAgo));
+			imports.byOffsetDateTime(OffsetDateTime.ofInstant(tenSecondsAgo, ZoneOffset.ofHours(5)));
+			imports.byInstant(new Upload(null));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("job.queue.wait").timer().count()).isEqualTo(4);
+			assertThat(registry.get("job.queue.wait").timer().max(TimeUnit.SECONDS)).isBetween(10.0, 20.0);
+			assertThat(registry.get("job.executions").tag("result", "success").counter().count()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void anExpressionThatYieldsSomethingElseObservesNothingAndTheJobRunsOn() {
+		this.contextRunner.withBean(Imports.class).run((context) -> {
+			assertThat(context.getBean(Imports.class).byName("statement.csv")).isEqualTo("imported statement.csv");
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("job.queue.wait").timers()).isEmpty();
+			assertThat(registry.get("job.executions").tag("result", "success").counter().count()).isOne();
+		});
+	}
+
+	@Test
+	void anInvalidExpressionFailsStartUpNamingTheMethod() {
+		this.contextRunner.withBean(BrokenImports.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(JobMetricsConfigurationException.class)
+				.hasMessageContaining("BrokenImports.run()")
+				.hasMessageContaining("enqueuedAt \"#p0.(\" is not a valid SpEL expression");
+		});
+	}
+
+	record Upload(Instant uploadedAt) {
+	}
+
+	static class Imports {
+
+		@TracedJob(name = "by-instant", enqueuedAt = "#p0.uploadedAt")
+		public void byInstant(Upload upload) {
+		}
+
+		@TracedJob(name = "by-millis", enqueuedAt = "#a0")
+		public void byMillis(long epochMillis) {
+		}
+
+		@TracedJob(name = "by-date", enqueuedAt = "#p0")
+		public void byDate(Date date) {
+		}
+
+		@TracedJob(name = "by-offset", enqueuedAt = "#p0")
+		public void byOffsetDateTime(OffsetDateTime time) {
+		}
+
+		@TracedJob(name = "by-name", enqueuedAt = "#p0")
+		public String byName(String name) {
+			return "imported " + name;
+		}
+
+	}
+
+	static class BrokenImports {
+
+		@TracedJob(name = "broken", enqueuedAt = "#p0.(")
+		public void run() {
+		}
+
+	}
+
+}
