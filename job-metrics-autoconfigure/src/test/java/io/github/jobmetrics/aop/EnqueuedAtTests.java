@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.aop.autoconfigure.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -39,9 +39,14 @@ class EnqueuedAtTests {
 			imports.byOffsetDateTime(OffsetDateTime.ofInstant(tenSecondsAgo, ZoneOffset.ofHours(5)));
 			imports.byInstant(new Upload(null));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get("job.queue.wait").timer().count()).isEqualTo(4);
-			assertThat(registry.get("job.queue.wait").timer().max(TimeUnit.SECONDS)).isBetween(10.0, 20.0);
-			assertThat(registry.get("job.executions").tag("result", "success").counter().count()).isEqualTo(5);
+			for (String job : new String[] { "by-instant", "by-millis", "by-date", "by-offset" }) {
+				assertThat(registry.get("job.queue.wait").tag("job.name", job).timer().count()).as(job).isOne();
+				assertThat(registry.get("job.queue.wait").tag("job.name", job).timer().max(TimeUnit.SECONDS)).as(job)
+					.isBetween(10.0, 20.0);
+			}
+			// The second run of by-instant had no upload time: it ran, and observed nothing.
+			assertThat(registry.get("job.executions").tags("job.name", "by-instant", "result", "success").counter()
+				.count()).isEqualTo(2);
 		});
 	}
 
@@ -51,7 +56,8 @@ class EnqueuedAtTests {
 			assertThat(context.getBean(Imports.class).byName("statement.csv")).isEqualTo("imported statement.csv");
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.find("job.queue.wait").timers()).isEmpty();
-			assertThat(registry.get("job.executions").tag("result", "success").counter().count()).isOne();
+			assertThat(registry.get("job.executions").tags("job.name", "by-name", "result", "success").counter()
+				.count()).isOne();
 		});
 	}
 
@@ -59,8 +65,7 @@ class EnqueuedAtTests {
 	void anInvalidExpressionFailsStartUpNamingTheMethod() {
 		this.contextRunner.withBean(BrokenImports.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(JobMetricsConfigurationException.class)
+			assertThat(context.getStartupFailure()).isInstanceOf(JobMetricsConfigurationException.class)
 				.hasMessageContaining("BrokenImports.run()")
 				.hasMessageContaining("enqueuedAt \"#p0.(\" is not a valid SpEL expression");
 		});
