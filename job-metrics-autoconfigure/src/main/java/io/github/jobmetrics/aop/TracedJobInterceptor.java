@@ -27,7 +27,7 @@ import org.springframework.util.function.SingletonSupplier;
  */
 final class TracedJobInterceptor implements MethodInterceptor {
 
-	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null);
+	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null, -1);
 
 	private final SingletonSupplier<JobTracer> tracer;
 
@@ -76,8 +76,9 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		JobRun run = start(traced);
 		// A message that a listener container is delivering on this thread: this run handles it.
-		Redelivery redelivery = Deliveries.claim(run);
-		traced.observeEnqueueTime(run, invocation);
+		Redelivery claimed = Deliveries.claim(run, traced.enqueueTime() == null);
+		Redelivery redelivery = (claimed != null) ? claimed : Redelivery.UNKNOWN;
+		traced.observeEnqueueTime(run, invocation, claimed == null);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
 		boolean endsLater = false;

@@ -26,7 +26,10 @@ import org.springframework.util.StringValueResolver;
  * Framework's {@code @Retryable} applies, which failed attempts will be retried.
  */
 record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries, boolean reactive,
-		@Nullable EnqueueTimeExpression enqueueTime) {
+		@Nullable EnqueueTimeExpression enqueueTime, int messageArgument) {
+
+	private static final boolean messagingPresent = ClassUtils.isPresent(
+			"org.springframework.messaging.Message", TracedMethod.class.getClassLoader());
 
 	// Container callbacks that a class-level annotation must not turn into jobs: the lifecycle processor polls
 	// isRunning(), and none of them is work.
@@ -80,20 +83,26 @@ record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts re
 		// Spring hands advice a Mono for a Kotlin suspend function (with kotlinx-coroutines-reactor present).
 		boolean reactive = ReactorRuns.isReactive(method.getReturnType()) || KotlinDetector.isSuspendingFunction(method);
 		return new TracedMethod(name, queue, retryActive ? RetryableAttempts.of(specific, userClass, values) : null,
-				reactive, (annotation != null) ? EnqueueTimeExpression.parse(annotation.enqueuedAt(), specific) : null);
+				reactive, (annotation != null) ? EnqueueTimeExpression.parse(annotation.enqueuedAt(), specific) : null,
+				messagingPresent ? MessageTimestamps.argumentIndex(method) : -1);
 	}
 
 	/**
 	 * Observes the enqueue time that the method's {@code enqueuedAt} expression finds in its arguments, if it has
-	 * one. A failing expression is logged, never passed to the job.
+	 * one; else, unless a listener container already told it, the {@code timestamp} header of a Spring Messaging
+	 * {@code Message} argument. A failing expression is logged, never passed to the job.
+	 * @param run the run that has just started
+	 * @param invocation the call
+	 * @param unclaimed whether no listener container delivery was claimed by the run
 	 */
-	void observeEnqueueTime(JobRun run, MethodInvocation invocation) {
+	void observeEnqueueTime(JobRun run, MethodInvocation invocation, boolean unclaimed) {
 		EnqueueTimeExpression expression = this.enqueueTime;
-		if (expression == null) {
+		if (expression == null && (!unclaimed || this.messageArgument < 0)) {
 			return;
 		}
 		try {
-			long epochMillis = expression.epochMillis(invocation.getArguments());
+			long epochMillis = (expression != null) ? expression.epochMillis(invocation.getArguments())
+					: MessageTimestamps.timestamp(invocation.getArguments()[this.messageArgument]);
 			if (epochMillis != EnqueueTimeExpression.NONE) {
 				run.enqueuedAt(epochMillis);
 			}

@@ -92,18 +92,20 @@ public final class Deliveries {
 	}
 
 	/**
-	 * Claims the delivery under way for the given run, which has just started: the run observes the queue wait
-	 * of each message of the delivery. Only the first run to claim a delivery gets it.
+	 * Claims the delivery under way for the given run, which has just started: unless told otherwise, the run
+	 * observes the queue wait of each message of the delivery. Only the first run to claim a delivery gets it.
 	 * @param run the run that handles the delivery
-	 * @return what follows if the run fails, {@link Redelivery#UNKNOWN} if there is no delivery to claim
+	 * @param observeWaits whether the run takes its enqueue times from the delivery; {@code false} when the run
+	 * has a source of its own, which then wins
+	 * @return what follows if the run fails, or {@code null} if there was no delivery to claim
 	 */
-	public static Redelivery claim(JobRun run) {
+	public static @Nullable Redelivery claim(JobRun run, boolean observeWaits) {
 		Delivery delivery = current.get();
 		if (delivery == null || !delivery.open || delivery.claimed) {
-			return Redelivery.UNKNOWN;
+			return null;
 		}
 		delivery.claimed = true;
-		for (int i = 0; i < delivery.count; i++) {
+		for (int i = 0; observeWaits && i < delivery.count; i++) {
 			run.enqueuedAt(delivery.enqueued[i]);
 		}
 		return delivery.redelivery;

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.GenericMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +74,30 @@ class EnqueuedAtTests {
 		});
 	}
 
+	@Test
+	void theTimestampHeaderOfASpringMessageArgumentIsTheEnqueueTime() {
+		this.contextRunner.withBean(Imports.class).run((context) -> {
+			long sentAt = System.currentTimeMillis() - 7000;
+			context.getBean(Imports.class).byMessage(new GenericMessage<>("statement.csv", new SentAt(sentAt)));
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("job.queue.wait")
+				.tag("job.name", "by-message")
+				.timer()
+				.totalTime(TimeUnit.SECONDS)).isBetween(7.0, 17.0);
+		});
+	}
+
 	record Upload(Instant uploadedAt) {
+	}
+
+	// Spring sets a message's timestamp when it builds its headers; one built seconds ago stands in for a message
+	// that was sent then.
+	static class SentAt extends MessageHeaders {
+
+		SentAt(long timestamp) {
+			super(null, MessageHeaders.ID_VALUE_NONE, timestamp);
+		}
+
 	}
 
 	static class Imports {
@@ -90,6 +116,10 @@ class EnqueuedAtTests {
 
 		@TracedJob(name = "by-offset", enqueuedAt = "#p0")
 		public void byOffsetDateTime(OffsetDateTime time) {
+		}
+
+		@TracedJob(name = "by-message")
+		public void byMessage(Message<String> message) {
 		}
 
 		@TracedJob(name = "by-name", enqueuedAt = "#p0")

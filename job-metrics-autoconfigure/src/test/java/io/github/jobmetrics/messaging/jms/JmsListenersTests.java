@@ -137,6 +137,20 @@ class JmsListenersTests {
 	}
 
 	@Test
+	void aSpringMessageArgumentOfAListenerIsObservedOnceFromTheJmsTimestamp() {
+		this.contextRunner.withUserConfiguration(MessageListener.class).run((context) -> {
+			context.getBean(JmsTemplate.class).convertAndSend("invoices", "invoice-1");
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(executions(registry, "invoices", "success")).isOne());
+			// The header "timestamp" is when Spring converted the JMS message: the JMSTimestamp is the one observed.
+			assertThat(registry.get("job.queue.wait").tag("job.name", "invoices").timer().count()).isOne();
+			assertThat(registry.get("job.queue.last.enqueued.timestamp").tag("job.name", "invoices").gauge().value())
+				.isEqualTo(context.getBean(MessageListener.class).jmsTimestamp() / 1e3);
+		});
+	}
+
+	@Test
 	void capacityOfAListenerContainerIsItsMaximumConcurrency() {
 		this.contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -225,6 +239,23 @@ class JmsListenersTests {
 
 		public List<Long> timestamps() {
 			return this.timestamps;
+		}
+
+	}
+
+	static class MessageListener {
+
+		volatile long jmsTimestamp;
+
+		@JmsListener(destination = "invoices")
+		@TracedJob(name = "invoices", queue = "invoices")
+		public void onInvoice(org.springframework.messaging.Message<String> message) {
+			this.jmsTimestamp = (Long) message.getHeaders().get("jms_timestamp");
+		}
+
+		// Read through a method: the bean is a class proxy, whose own fields are never set.
+		public long jmsTimestamp() {
+			return this.jmsTimestamp;
 		}
 
 	}
