@@ -49,6 +49,11 @@ public class JobMetricsProperties {
 	 */
 	private final Instrument instrument = new Instrument();
 
+	/**
+	 * The /actuator/jobs endpoint.
+	 */
+	private final Endpoint endpoint = new Endpoint();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -79,6 +84,10 @@ public class JobMetricsProperties {
 
 	public Instrument getInstrument() {
 		return this.instrument;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
 	}
 
 	/**
@@ -128,6 +137,29 @@ public class JobMetricsProperties {
 
 		public void setScheduled(boolean scheduled) {
 			this.scheduled = scheduled;
+		}
+
+	}
+
+	/**
+	 * The /actuator/jobs endpoint.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Most runs in progress to list per job, oldest first; the others are only counted. Bounds the
+		 * response when thousands of runs are in flight.
+		 */
+		private int maxRunsPerJob = 100;
+
+		public int getMaxRunsPerJob() {
+			return this.maxRunsPerJob;
+		}
+
+		public void setMaxRunsPerJob(int maxRunsPerJob) {
+			this.maxRunsPerJob = maxRunsPerJob;
 		}
 
 	}
