@@ -206,22 +206,21 @@ final class JobMeters {
 		runsByResult.put("failure", (long) this.failures.count());
 		runsByResult.put("retry", (long) this.retries.count());
 		runsByResult.put("cancelled", (long) this.cancellations.count());
-		String[] threads = new String[maxRuns];
-		long[] starts = new long[maxRuns];
+		// Only references are taken under the lock. Reading them after it is safe: startNanos is written under the
+		// same lock before the run is linked, and neither it nor threadName changes afterwards.
+		List<TrackedRun> oldest = new ArrayList<>(Math.min(maxRuns, 16));
 		int[] seen = new int[1];
 		long visitNanos = this.inFlight.forEach((run) -> {
-			int index = seen[0]++;
-			if (index < maxRuns) {
-				threads[index] = run.threadName;
-				starts[index] = run.startNanos;
+			if (seen[0]++ < maxRuns) {
+				oldest.add(run);
 			}
 		});
 		long wallMillis = this.clock.wallTime();
-		int listed = Math.min(seen[0], maxRuns);
-		List<JobSnapshot.RunInFlight> runs = new ArrayList<>(listed);
-		for (int i = 0; i < listed; i++) {
-			Duration elapsed = Duration.ofNanos(Math.max(0, visitNanos - starts[i]));
-			runs.add(new JobSnapshot.RunInFlight(threads[i], Instant.ofEpochMilli(wallMillis).minus(elapsed), elapsed));
+		List<JobSnapshot.RunInFlight> runs = new ArrayList<>(oldest.size());
+		for (TrackedRun run : oldest) {
+			Duration elapsed = Duration.ofNanos(Math.max(0, visitNanos - run.startNanos));
+			runs.add(new JobSnapshot.RunInFlight(run.threadName, Instant.ofEpochMilli(wallMillis).minus(elapsed),
+					elapsed));
 		}
 		double lastSuccess = this.lastSuccessEpochSeconds;
 		Instant lastSuccessInstant = (lastSuccess >= 0) ? Instant.ofEpochMilli(Math.round(lastSuccess * 1e3)) : null;

@@ -116,7 +116,11 @@ public final class MicrometerJobTracer implements JobTracer {
 			throw new IllegalArgumentException("maxRunsPerJob must not be negative; got " + maxRunsPerJob);
 		}
 		List<JobSnapshot> snapshots = new ArrayList<>();
-		this.jobs.values().forEach((byQueue) -> byQueue.values().forEach((meters) -> snapshots.add(meters.snapshot(maxRunsPerJob))));
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				snapshots.add(meters.snapshot(maxRunsPerJob));
+			}
+		}
 		snapshots.sort(Comparator.comparing(JobSnapshot::jobName).thenComparing(JobSnapshot::queue));
 		return snapshots;
 	}

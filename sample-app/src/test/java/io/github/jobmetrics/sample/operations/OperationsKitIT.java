@@ -253,8 +253,8 @@ class OperationsKitIT {
 	private static JsonNode get(String path, String parameters) {
 		URI uri = prometheus.baseUri().resolve(path + (parameters.isEmpty() ? "" : "?" + parameters));
 		try {
-			HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
+			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
 				throw new IllegalStateException("Prometheus answered " + response.statusCode() + " to " + uri + ": "
 						+ response.body());
