@@ -37,6 +37,9 @@ final class AlertmanagerProcess implements AutoCloseable {
 		this.log = log;
 	}
 
+	/**
+	 * Starts Alertmanager with its configuration and data in {@code directory}, and waits until it is ready.
+	 */
 	static AlertmanagerProcess start(URI webhook, Path directory) throws IOException {
 		String executable = EXECUTABLES.stream()
 			.filter((candidate) -> Files.isExecutable(Path.of(candidate)))
@@ -57,7 +60,10 @@ final class AlertmanagerProcess implements AutoCloseable {
 				    webhook_configs:
 				      - url: %s
 				""".formatted(webhook));
-		Path log = directory.resolve("alertmanager.log");
+		// Beside the sample app's own log, so that it outlives the test's temporary directory.
+		Path log = Path.of(System.getProperty("sample-app.jar", "target/sample-app.jar"))
+			.toAbsolutePath()
+			.resolveSibling("operations-kit-alertmanager.log");
 		Process process = new ProcessBuilder(executable, "--config.file=" + configuration,
 				"--storage.path=" + Files.createDirectories(directory.resolve("alertmanager-data")),
 				"--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=")
