@@ -3,7 +3,9 @@
 #
 #   eval "$(scripts/container-runtime.sh)"   # then: ./mvnw verify
 #
-# * A working Docker engine (`docker info` succeeds): nothing is set up, only the
+# * In every case: Debian's prometheus (for promtool) and prometheus-alertmanager, which
+#   the rule tests and the operations-kit integration test run as local programs.
+# * A working Docker engine (`docker info` succeeds): nothing else is set up, only the
 #   Prometheus image to use is printed (pulled from Docker Hub by Testcontainers).
 # * Otherwise (e.g. a fresh Debian 12 CI machine, run as root, without Docker Hub
 #   access): install Debian's podman/runc/prometheus, build a tiny local image from
@@ -22,6 +24,21 @@ LOCAL_IMAGE=localhost/job-metrics-prometheus:local
 log() { echo "container-runtime: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 ping_sock() { curl -fsS --max-time 3 --unix-socket "$SOCK" http://d/_ping 2>/dev/null | grep -q OK; }
+install_missing() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  [[ $EUID -eq 0 ]] || die "install ${missing[*]} (Debian packages the tests need), or run this script as root"
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } >&2 \
+    || die "apt-get install ${missing[*]} failed"
+}
+
+# 0. promtool (package prometheus) and Alertmanager run on the host whatever the container runtime.
+install_missing prometheus prometheus-alertmanager
 
 # 1. A real Docker engine wins. (A DOCKER_HOST left over from an earlier eval of
 #    this script points at our podman socket; that is not a "real" engine.)
@@ -34,17 +51,10 @@ fi
 
 [[ $EUID -eq 0 ]] || die "no working Docker engine, and the podman fallback needs root"
 
-# 2. Packages. The prometheus package is only a source for the binary baked into
-#    the local image (its own service, if systemd starts it, listens on :9090).
-missing=()
-for pkg in podman runc prometheus; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } >&2 || die "apt-get install ${missing[*]} failed"
-fi
+# 2. Packages for podman. The prometheus package (installed above) is also the source
+#    of the binary baked into the local image (its own service, if systemd starts it,
+#    listens on :9090).
+install_missing podman runc prometheus
 
 # 3. Podman settings (a drop-in, so an existing containers.conf is left alone):
 #    - runc: crun fails in restricted sandboxes (and may not even be installed);

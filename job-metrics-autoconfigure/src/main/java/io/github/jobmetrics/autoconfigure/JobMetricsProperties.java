@@ -61,6 +61,11 @@ public class JobMetricsProperties {
 	 */
 	private final Instrument instrument = new Instrument();
 
+	/**
+	 * The /actuator/jobs endpoint.
+	 */
+	private final Endpoint endpoint = new Endpoint();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -103,6 +108,10 @@ public class JobMetricsProperties {
 
 	public Instrument getInstrument() {
 		return this.instrument;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
 	}
 
 	/**
@@ -204,6 +213,29 @@ public class JobMetricsProperties {
 
 		public void setMaxDeliveries(int maxDeliveries) {
 			this.maxDeliveries = maxDeliveries;
+		}
+
+	}
+
+	/**
+	 * The /actuator/jobs endpoint.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Most runs in progress to list per job, oldest first; the others are only counted. Bounds the
+		 * response when thousands of runs are in flight.
+		 */
+		private int maxRunsPerJob = 100;
+
+		public int getMaxRunsPerJob() {
+			return this.maxRunsPerJob;
+		}
+
+		public void setMaxRunsPerJob(int maxRunsPerJob) {
+			this.maxRunsPerJob = maxRunsPerJob;
 		}
 
 	}

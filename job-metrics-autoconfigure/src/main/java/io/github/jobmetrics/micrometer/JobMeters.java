@@ -1,6 +1,11 @@
 package io.github.jobmetrics.micrometer;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -68,10 +73,18 @@ final class JobMeters {
 
 	private final ConcurrentMap<Class<?>, Counter> retryExceptions = new ConcurrentHashMap<>();
 
-	// Until the first success, the instant these meters were built (start-up for a registered job): a job that
-	// never succeeded since then ages from there, so a staleness alert fires for it once its threshold has
-	// passed, and a restart does not make it fire. A number, never NaN, which some push backends drop.
-	private volatile double lastSuccessEpochSeconds;
+	private final String jobName;
+
+	private final String queue;
+
+	// The instant these meters were built (start-up for a registered job): until the first success, the gauge
+	// of the last success reads it, so a job that never succeeded since then ages from there, a staleness alert
+	// fires for it once its threshold has passed, and a restart does not make it fire. A number, never NaN,
+	// which some push backends drop.
+	private final double createdEpochSeconds;
+
+	// Negative until the first success, so that /actuator/jobs can tell "never" from a time.
+	private volatile double lastSuccessEpochSeconds = -1;
 
 	private volatile @Nullable QueueMeters queueMeters;
 
@@ -82,7 +95,9 @@ final class JobMeters {
 		this.jobName = jobName;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
 		this.inFlight = new InFlightRuns(this.clock);
-		this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
+		this.jobName = jobName;
+		this.queue = queue;
+		this.createdEpochSeconds = this.clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
 			.description("Seconds spent working, including the elapsed part of runs still in progress; "
 					+ "a run nested in another traced run on its thread adds nothing")
@@ -210,7 +225,40 @@ final class JobMeters {
 	}
 
 	private double lastSuccessEpochSeconds() {
-		return this.lastSuccessEpochSeconds;
+		double lastSuccess = this.lastSuccessEpochSeconds;
+		return (lastSuccess >= 0) ? lastSuccess : this.createdEpochSeconds;
+	}
+
+	/**
+	 * Reads the job's totals and its oldest runs in progress. The visit of the runs in flight holds their lock
+	 * for a walk of the list, copying at most {@code maxRuns} of them: O(runs in flight), on the reader's thread.
+	 */
+	JobSnapshot snapshot(int maxRuns) {
+		Map<String, Long> runsByResult = new LinkedHashMap<>();
+		runsByResult.put("success", (long) this.successes.count());
+		runsByResult.put("failure", (long) this.failures.count());
+		runsByResult.put("retry", (long) this.retries.count());
+		runsByResult.put("cancelled", (long) this.cancellations.count());
+		// Only references are taken under the lock. Reading them after it is safe: startNanos is written under the
+		// same lock before the run is linked, and neither it nor threadName changes afterwards.
+		List<TrackedRun> oldest = new ArrayList<>(Math.min(maxRuns, 16));
+		int[] seen = new int[1];
+		long visitNanos = this.inFlight.forEach((run) -> {
+			if (seen[0]++ < maxRuns) {
+				oldest.add(run);
+			}
+		});
+		long wallMillis = this.clock.wallTime();
+		List<JobSnapshot.RunInFlight> runs = new ArrayList<>(oldest.size());
+		for (TrackedRun run : oldest) {
+			Duration elapsed = Duration.ofNanos(Math.max(0, visitNanos - run.startNanos));
+			runs.add(new JobSnapshot.RunInFlight(run.threadName, Instant.ofEpochMilli(wallMillis).minus(elapsed),
+					elapsed));
+		}
+		double lastSuccess = this.lastSuccessEpochSeconds;
+		Instant lastSuccessInstant = (lastSuccess >= 0) ? Instant.ofEpochMilli(Math.round(lastSuccess * 1e3)) : null;
+		return new JobSnapshot(this.jobName, this.queue, runsByResult, workedSeconds(), lastSuccessInstant, seen[0],
+				runs);
 	}
 
 	double workedSeconds() {

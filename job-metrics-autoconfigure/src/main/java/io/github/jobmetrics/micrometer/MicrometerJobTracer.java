@@ -1,5 +1,8 @@
 package io.github.jobmetrics.micrometer;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -98,6 +101,28 @@ public final class MicrometerJobTracer implements JobTracer {
 		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
 		JobMeters meters = (byQueue != null) ? byQueue.get(queueTag(queue)) : null;
 		return (meters != null) ? meters.workedSeconds() : 0;
+	}
+
+	/**
+	 * Reads every job this tracer knows: its totals and its oldest runs in progress. For read-only views such
+	 * as {@code /actuator/jobs}; it costs a walk of each job's runs in flight, so do not call it on a hot path.
+	 * @param maxRunsPerJob the most runs in progress to list per job, oldest first (the others are only
+	 * counted)
+	 * @return one snapshot per job name and queue, ordered by job name, then queue
+	 * @since 0.2.0
+	 */
+	public List<JobSnapshot> snapshot(int maxRunsPerJob) {
+		if (maxRunsPerJob < 0) {
+			throw new IllegalArgumentException("maxRunsPerJob must not be negative; got " + maxRunsPerJob);
+		}
+		List<JobSnapshot> snapshots = new ArrayList<>();
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				snapshots.add(meters.snapshot(maxRunsPerJob));
+			}
+		}
+		snapshots.sort(Comparator.comparing(JobSnapshot::jobName).thenComparing(JobSnapshot::queue));
+		return snapshots;
 	}
 
 	// Two lookups by the caller's own strings, so that the hot path builds no composite key.

@@ -9,12 +9,12 @@ import java.net.ServerSocket;
  * Free TCP ports on the loopback interface. The sample app and Prometheus (on the host network) each need
  * one, and each must be known before either starts, since Prometheus's configuration names the app's.
  */
-final class FreePorts {
+public final class FreePorts {
 
 	private FreePorts() {
 	}
 
-	static int next() {
+	public static int next() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * The jar is {@code target/sample-app.jar}, or the {@code sample-app.jar} system property (Failsafe sets it).
  */
-final class SampleAppProcess implements AutoCloseable {
+public final class SampleAppProcess implements AutoCloseable {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
@@ -45,7 +45,7 @@ final class SampleAppProcess implements AutoCloseable {
 	/**
 	 * Starts the app on the given port and waits until its health endpoint reports {@code UP}.
 	 */
-	static SampleAppProcess start(String name, int port, List<String> arguments) throws IOException {
+	public static SampleAppProcess start(String name, int port, List<String> arguments) throws IOException {
 		Path jar = Path.of(System.getProperty("sample-app.jar", "target/sample-app.jar")).toAbsolutePath();
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(jar + " not found: build it first (./mvnw package, or run the "
@@ -87,15 +87,15 @@ final class SampleAppProcess implements AutoCloseable {
 			});
 	}
 
-	URI baseUri() {
+	public URI baseUri() {
 		return URI.create("http://127.0.0.1:" + this.port);
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
-	Path log() {
+	public Path log() {
 		return this.log;
 	}
 
