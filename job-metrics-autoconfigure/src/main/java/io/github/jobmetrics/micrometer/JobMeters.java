@@ -73,8 +73,6 @@ final class JobMeters {
 
 	private final ConcurrentMap<Class<?>, Counter> retryExceptions = new ConcurrentHashMap<>();
 
-	private final String jobName;
-
 	private final String queue;
 
 	// The instant these meters were built (start-up for a registered job): until the first success, the gauge
@@ -95,7 +93,6 @@ final class JobMeters {
 		this.jobName = jobName;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
 		this.inFlight = new InFlightRuns(this.clock);
-		this.jobName = jobName;
 		this.queue = queue;
 		this.createdEpochSeconds = this.clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
