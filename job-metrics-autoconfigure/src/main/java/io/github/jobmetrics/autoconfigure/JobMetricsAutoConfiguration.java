@@ -3,16 +3,19 @@ package io.github.jobmetrics.autoconfigure;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
+import io.github.jobmetrics.messaging.amqp.RabbitListenerMetrics;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
 import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -109,6 +112,32 @@ public final class JobMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkerCapacityMeters workerCapacityMeters(ObjectProvider<MeterRegistry> meterRegistry) {
 			return new WorkerCapacityMeters(meterRegistry::getObject);
+		}
+
+	}
+
+	/**
+	 * RabbitMQ listener containers of Spring AMQP: queue wait, redeliveries told from failures, and capacity.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AbstractMessageListenerContainer.class)
+	static class RabbitListenerConfiguration {
+
+		// Static, and bound here rather than injected: a post-processor must not pull other beans in early.
+		@Bean
+		@ConditionalOnMissingBean
+		static RabbitListenerMetrics rabbitListenerMetrics(ObjectProvider<MeterRegistry> meterRegistry,
+				Environment environment) {
+			Long deliveryLimit = Binder.get(environment)
+				.bind("job-metrics.amqp.delivery-limit", Long.class)
+				.orElse(null);
+			if (deliveryLimit != null && deliveryLimit < 1) {
+				throw new JobMetricsConfigurationException("job-metrics.amqp.delivery-limit",
+						"is " + deliveryLimit + ", but RabbitMQ delivers a message at least once",
+						"Set it to the x-delivery-limit of your quorum queues (1 or more), or remove it if they "
+								+ "have none");
+			}
+			return new RabbitListenerMetrics(meterRegistry::getObject, deliveryLimit);
 		}
 
 	}

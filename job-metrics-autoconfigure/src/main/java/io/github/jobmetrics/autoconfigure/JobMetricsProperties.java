@@ -60,6 +60,11 @@ public class JobMetricsProperties {
 	 */
 	private final Instrument instrument = new Instrument();
 
+	/**
+	 * RabbitMQ listener containers.
+	 */
+	private final Amqp amqp = new Amqp();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -102,6 +107,10 @@ public class JobMetricsProperties {
 
 	public Instrument getInstrument() {
 		return this.instrument;
+	}
+
+	public Amqp getAmqp() {
+		return this.amqp;
 	}
 
 	/**
@@ -203,6 +212,28 @@ public class JobMetricsProperties {
 
 		public void setMaxDeliveries(int maxDeliveries) {
 			this.maxDeliveries = maxDeliveries;
+		}
+
+	}
+
+	/**
+	 * RabbitMQ listener containers.
+	 */
+	public static class Amqp {
+
+		/**
+		 * How many times RabbitMQ returns a failed message to its queue before it drops or dead-letters it: the
+		 * x-delivery-limit of quorum queues. A failed delivery whose x-delivery-count has reached it counts as
+		 * result=failure, earlier ones as result=retry. Unset: requeued messages always come back.
+		 */
+		private @Nullable Long deliveryLimit;
+
+		public @Nullable Long getDeliveryLimit() {
+			return this.deliveryLimit;
+		}
+
+		public void setDeliveryLimit(@Nullable Long deliveryLimit) {
+			this.deliveryLimit = deliveryLimit;
 		}
 
 	}
