@@ -28,12 +28,14 @@ import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -219,6 +221,12 @@ class RabbitListenerMetricsTests {
 				assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(18_000);
 				assertThat(lastEnqueued(registry, "batch")).isEqualTo((NOW - 3_000) / 1e3);
 			});
+	}
+
+	@Test
+	void backsOffWithoutSpringAmqp() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractMessageListenerContainer.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RabbitListenerMetrics.class));
 	}
 
 	@Test
