@@ -2,6 +2,7 @@ package io.github.jobmetrics.messaging.amqp;
 
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.internal.Deliveries;
@@ -44,6 +45,8 @@ final class DeliveryAdvice implements MethodInterceptor {
 	private static final Log logger = LogFactory.getLog(DeliveryAdvice.class);
 
 	private static final String DELIVERY_COUNT = "x-delivery-count";
+
+	private static final String TIMESTAMP_IN_MS = "timestamp_in_ms";
 
 	private final Supplier<ContainerSettings> settings;
 
@@ -106,12 +109,20 @@ final class DeliveryAdvice implements MethodInterceptor {
 
 	// Observes the message's queue wait and returns how many times the broker delivered it before.
 	private static long describe(MessageProperties properties) {
-		// AMQP's timestamp is optional: without one there is nothing to observe, and none is made up.
-		Date timestamp = properties.getTimestamp();
-		if (timestamp != null) {
-			Deliveries.enqueuedAt(timestamp.getTime());
+		Map<String, @Nullable Object> headers = properties.getHeaders();
+		// RabbitMQ's timestamp interceptor (3.12+) adds the broker's clock in milliseconds; the AMQP timestamp
+		// property has whole seconds only. Both are optional: without either nothing is observed, none made up.
+		Object millis = headers.get(TIMESTAMP_IN_MS);
+		if (millis instanceof Number number) {
+			Deliveries.enqueuedAt(number.longValue());
 		}
-		Object count = properties.getHeaders().get(DELIVERY_COUNT);
+		else {
+			Date timestamp = properties.getTimestamp();
+			if (timestamp != null) {
+				Deliveries.enqueuedAt(timestamp.getTime());
+			}
+		}
+		Object count = headers.get(DELIVERY_COUNT);
 		return (count instanceof Number number) ? number.longValue() : 0;
 	}
 

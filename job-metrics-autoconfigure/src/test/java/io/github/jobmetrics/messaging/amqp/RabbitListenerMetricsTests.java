@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.example.readme.RabbitTimestamps;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -90,6 +91,15 @@ class RabbitListenerMetricsTests {
 			send(context, WaitListener.QUEUE, "e", NOW - 1_000);
 			await().until(() -> listener.received().size() == 5);
 			assertThat(lastEnqueued(registry, "payments")).isEqualTo((NOW - 1_000) / 1e3);
+			// The header of RabbitMQ's timestamp interceptor has milliseconds, and wins over the property.
+			context.getBean(RabbitTemplate.class).convertAndSend(WaitListener.QUEUE, "f", (message) -> {
+				message.getMessageProperties().setTimestamp(new Date(NOW - 2_000));
+				message.getMessageProperties().setHeader("timestamp_in_ms", NOW - 1_234);
+				return message;
+			});
+			await().until(() -> listener.received().size() == 6);
+			assertThat(wait.count()).isEqualTo(5);
+			assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(77_000 + 1_000 + 1_234);
 		});
 	}
 
@@ -220,6 +230,27 @@ class RabbitListenerMetricsTests {
 				assertThat(wait.count()).isEqualTo(3);
 				assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(18_000);
 				assertThat(lastEnqueued(registry, "batch")).isEqualTo((NOW - 3_000) / 1e3);
+			});
+	}
+
+	@Test
+	void readmeRabbitTemplateCustomizerStampsMessagesThatHaveNoTimestamp() {
+		this.contextRunner.withPropertyValues(RabbitBroker.properties())
+			.withUserConfiguration(RabbitTimestamps.class, StampedListener.class)
+			.run((context) -> {
+				StampedListener listener = context.getBean(StampedListener.class);
+				long before = System.currentTimeMillis();
+				RabbitTemplate template = context.getBean(RabbitTemplate.class);
+				template.convertAndSend(StampedListener.QUEUE, "stamped");
+				template.convertAndSend(StampedListener.QUEUE, "kept", (message) -> {
+					message.getMessageProperties().setTimestamp(new Date(NOW - 8_000));
+					return message;
+				});
+				await().until(() -> listener.timestamps().size() == 2);
+				long after = System.currentTimeMillis();
+				// Whole seconds on the wire.
+				assertThat(listener.timestamps().get(0)).isBetween(before / 1000 * 1000, after);
+				assertThat(listener.timestamps().get(1)).isEqualTo(NOW - 8_000);
 			});
 	}
 
@@ -444,6 +475,30 @@ class RabbitListenerMetricsTests {
 
 		@RabbitListener(id = "capacity", queues = QUEUE, concurrency = "2-5")
 		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StampedListener {
+
+		static final String QUEUE = "jm.stamped";
+
+		final List<Long> timestamps = new CopyOnWriteArrayList<>();
+
+		@Bean
+		Queue stampedQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		public List<Long> timestamps() {
+			return this.timestamps;
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "stamped", queue = QUEUE)
+		public void handle(Message message) {
+			this.timestamps.add(message.getMessageProperties().getTimestamp().getTime());
 		}
 
 	}
