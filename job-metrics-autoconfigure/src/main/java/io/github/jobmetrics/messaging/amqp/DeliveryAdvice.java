@@ -91,7 +91,7 @@ final class DeliveryAdvice implements MethodInterceptor {
 	}
 
 	private void describe(Attempt attempt, Object data) {
-		attempt.backOff = (this.retry.kind() == InMemoryRetry.Kind.STATELESS) ? this.retry.start() : null;
+		attempt.backOff = null;
 		long deliveryCount = 0;
 		if (data instanceof Message message) {
 			deliveryCount = describe(message.getMessageProperties());
@@ -129,8 +129,13 @@ final class DeliveryAdvice implements MethodInterceptor {
 	private Redelivery decide(Attempt attempt, Throwable failure) {
 		switch (this.retry.kind()) {
 			case STATELESS -> {
+				// Started with the first failure, as the retry template starts its own: nothing on success.
 				BackOffExecution backOff = attempt.backOff;
-				if (backOff != null && this.retry.willRetry(backOff, failure)) {
+				if (backOff == null) {
+					backOff = this.retry.start();
+					attempt.backOff = backOff;
+				}
+				if (this.retry.willRetry(backOff, failure)) {
 					// The interceptor calls the listener again: that attempt's run handles the same delivery,
 					// whose messages have already been observed.
 					Deliveries.end();
@@ -168,7 +173,7 @@ final class DeliveryAdvice implements MethodInterceptor {
 	 */
 	private final class Attempt implements RedeliveryRule {
 
-		// Follows the retry interceptor's back-off, while the delivery is under way and has one.
+		// Follows the retry interceptor's back-off from the delivery's first failure until the delivery ends.
 		@Nullable BackOffExecution backOff;
 
 		long deliveryCount;

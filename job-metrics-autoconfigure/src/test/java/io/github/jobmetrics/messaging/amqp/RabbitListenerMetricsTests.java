@@ -158,6 +158,29 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
+	void countsEveryAttemptOfStatefulRetryAsFailureSinceWhichIsTheLastIsNotKnown() {
+		broker().withUserConfiguration(RetriedListener.class)
+			.withPropertyValues("spring.rabbitmq.listener.simple.retry.enabled=true",
+					"spring.rabbitmq.listener.simple.retry.stateless=false",
+					"spring.rabbitmq.listener.simple.retry.max-retries=2",
+					"spring.rabbitmq.listener.simple.retry.initial-interval=10ms")
+			.run((context) -> {
+				RetriedListener listener = context.getBean(RetriedListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(RabbitTemplate.class).convertAndSend(RetriedListener.QUEUE, "poison", (message) -> {
+					// Stateful retry recognises the message by its id when the broker delivers it again.
+					message.getMessageProperties().setMessageId("poison-1");
+					return message;
+				});
+				// Each attempt goes back to the broker; the interceptor gives up on the fourth delivery without
+				// calling the listener, so no run can be told it was the last.
+				assertNothingMoreDelivered(context, RetriedListener.QUEUE, listener.attempts(), 3);
+				assertThat(executions(registry, "retried", "failure")).isEqualTo(3);
+				assertThat(executions(registry, "retried", "retry")).isZero();
+			});
+	}
+
+	@Test
 	void tracesRabbitListenersWithoutTracedJobOnceEach() {
 		broker().withUserConfiguration(ZeroCodeListeners.class)
 			.withPropertyValues("job-metrics.instrument.listeners=true")
