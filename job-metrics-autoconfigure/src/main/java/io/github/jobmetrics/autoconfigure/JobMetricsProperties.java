@@ -223,7 +223,8 @@ public class JobMetricsProperties {
 
 		/**
 		 * How many times RabbitMQ returns a failed message to its queue before it drops or dead-letters it: the
-		 * x-delivery-limit of quorum queues. A failed delivery whose x-delivery-count has reached it counts as
+		 * x-delivery-limit of quorum queues that the application does not declare as Queue beans (a declared
+		 * queue's own argument wins). A failed delivery whose x-delivery-count has reached it counts as
 		 * result=failure, earlier ones as result=retry. Unset: requeued messages always come back.
 		 */
 		private @Nullable Long deliveryLimit;

@@ -37,7 +37,7 @@ import org.springframework.util.backoff.BackOffExecution;
  * it without requeueing: nothing follows). Without one, the container rejects the message, requeueing it
  * unless {@code defaultRequeueRejected} is false or the failure is an {@code AmqpRejectAndDontRequeueException}
  * (Spring AMQP's own {@link ContainerUtils#shouldRequeue}); a requeued message comes back unless it has
- * reached the configured delivery limit ({@code x-delivery-count} of quorum queues). Where the starter cannot
+ * reached its queue's delivery limit ({@code x-delivery-count} of quorum queues against {@link DeliveryLimits}). Where the starter cannot
  * know (a stateful retry interceptor, manual acknowledgement), nothing is assumed to follow: a failure.
  */
 final class DeliveryAdvice implements MethodInterceptor {
@@ -52,15 +52,15 @@ final class DeliveryAdvice implements MethodInterceptor {
 
 	private final InMemoryRetry retry;
 
-	private final @Nullable Long deliveryLimit;
+	private final DeliveryLimits deliveryLimits;
 
 	// One per listener thread, reused by every delivery.
 	private final ThreadLocal<Attempt> attempts = ThreadLocal.withInitial(Attempt::new);
 
-	DeliveryAdvice(Supplier<ContainerSettings> settings, InMemoryRetry retry, @Nullable Long deliveryLimit) {
+	DeliveryAdvice(Supplier<ContainerSettings> settings, InMemoryRetry retry, DeliveryLimits deliveryLimits) {
 		this.settings = settings;
 		this.retry = retry;
-		this.deliveryLimit = deliveryLimit;
+		this.deliveryLimits = deliveryLimits;
 	}
 
 	@Override
@@ -92,23 +92,24 @@ final class DeliveryAdvice implements MethodInterceptor {
 
 	private void describe(Attempt attempt, Object data) {
 		attempt.backOff = null;
-		long deliveryCount = 0;
+		boolean limitReached = false;
 		if (data instanceof Message message) {
-			deliveryCount = describe(message.getMessageProperties());
+			limitReached = describe(message.getMessageProperties());
 		}
 		else {
 			for (Object element : (List<?>) data) {
 				if (element instanceof Message message) {
-					deliveryCount = Math.max(deliveryCount, describe(message.getMessageProperties()));
+					limitReached |= describe(message.getMessageProperties());
 				}
 			}
 		}
-		attempt.deliveryCount = deliveryCount;
+		attempt.limitReached = limitReached;
 		Deliveries.redelivery(attempt);
 	}
 
-	// Observes the message's queue wait and returns how many times the broker delivered it before.
-	private static long describe(MessageProperties properties) {
+	// Observes the message's queue wait and tells whether the broker has returned it to its queue as often as the
+	// queue's delivery limit allows (x-delivery-count counts the returns, on quorum queues).
+	private boolean describe(MessageProperties properties) {
 		Map<String, @Nullable Object> headers = properties.getHeaders();
 		// RabbitMQ's timestamp interceptor (3.12+) adds the broker's clock in milliseconds; the AMQP timestamp
 		// property has whole seconds only. Both are optional: without either nothing is observed, none made up.
@@ -123,7 +124,11 @@ final class DeliveryAdvice implements MethodInterceptor {
 			}
 		}
 		Object count = headers.get(DELIVERY_COUNT);
-		return (count instanceof Number number) ? number.longValue() : 0;
+		if (!(count instanceof Number returns)) {
+			return false;
+		}
+		long limit = this.deliveryLimits.of(properties.getConsumerQueue());
+		return limit >= 0 && returns.longValue() >= limit;
 	}
 
 	private Redelivery decide(Attempt attempt, Throwable failure) {
@@ -162,7 +167,7 @@ final class DeliveryAdvice implements MethodInterceptor {
 			return Redelivery.NONE;
 		}
 		// A quorum queue drops or dead-letters a message returned more often than its delivery limit.
-		if (this.deliveryLimit != null && attempt.deliveryCount >= this.deliveryLimit) {
+		if (attempt.limitReached) {
 			return Redelivery.NONE;
 		}
 		return Redelivery.WILL_FOLLOW;
@@ -176,7 +181,7 @@ final class DeliveryAdvice implements MethodInterceptor {
 		// Follows the retry interceptor's back-off from the delivery's first failure until the delivery ends.
 		@Nullable BackOffExecution backOff;
 
-		long deliveryCount;
+		boolean limitReached;
 
 		@Override
 		public Redelivery after(Throwable failure) {

@@ -18,6 +18,9 @@ import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer
 import org.springframework.amqp.rabbit.listener.DirectReplyToMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
@@ -30,7 +33,9 @@ import org.springframework.util.function.SingletonSupplier;
  * every {@link AbstractMessageListenerContainer} bean gets one more advice at the head of its advice chain,
  * which describes each delivery to the {@code @TracedJob} run that handles it: the run observes the queue wait
  * of each message from its AMQP {@code timestamp} property, and a failed attempt counts as {@code retry} when
- * the message comes back (an in-memory retry, or a requeue) and as {@code failure} when it does not. The
+ * the message comes back (an in-memory retry, or a requeue below the queue's delivery limit: the
+ * {@code x-delivery-limit} of a declared {@code Queue} bean, else the configured one) and as {@code failure}
+ * when it does not. The
  * application's own advice chain is kept as it is.
  * <p>
  * Once the context is refreshed it publishes, for every container of the listener endpoint registry and every
@@ -40,7 +45,8 @@ import org.springframework.util.function.SingletonSupplier;
  *
  * @since 0.2.0
  */
-public final class RabbitListenerMetrics implements BeanPostProcessor, ApplicationListener<ContextRefreshedEvent> {
+public final class RabbitListenerMetrics
+		implements BeanPostProcessor, ApplicationListener<ContextRefreshedEvent>, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(RabbitListenerMetrics.class);
 
@@ -48,17 +54,26 @@ public final class RabbitListenerMetrics implements BeanPostProcessor, Applicati
 
 	private final @Nullable Long deliveryLimit;
 
+	private @Nullable DeliveryLimits deliveryLimits;
+
 	private final Set<Object> measured = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
 	/**
 	 * Creates the instrumentation of RabbitMQ listener containers.
 	 * @param registry supplies the registry to publish capacities into, once the context is refreshed
 	 * @param deliveryLimit how many times the broker returns a message to its queue before it drops or
-	 * dead-letters it (a quorum queue's {@code x-delivery-limit}), {@code null} if it has no limit
+	 * dead-letters it (a quorum queue's {@code x-delivery-limit}) when the queue is not declared as a bean with
+	 * that argument, {@code null} if it has no limit
 	 */
 	public RabbitListenerMetrics(Supplier<MeterRegistry> registry, @Nullable Long deliveryLimit) {
 		this.registry = registry;
 		this.deliveryLimit = deliveryLimit;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.deliveryLimits = new DeliveryLimits(
+				(beanFactory instanceof ListableBeanFactory listable) ? listable : null, this.deliveryLimit);
 	}
 
 	@Override
@@ -107,7 +122,12 @@ public final class RabbitListenerMetrics implements BeanPostProcessor, Applicati
 	private Advice[] withAdvice(Advice @Nullable [] chain, Supplier<ContainerSettings> settings) {
 		Advice[] existing = (chain != null) ? chain : new Advice[0];
 		Advice[] instrumented = new Advice[existing.length + 1];
-		instrumented[0] = new DeliveryAdvice(settings, InMemoryRetry.in(existing), this.deliveryLimit);
+		DeliveryLimits limits = this.deliveryLimits;
+		if (limits == null) {
+			limits = new DeliveryLimits(null, this.deliveryLimit);
+			this.deliveryLimits = limits;
+		}
+		instrumented[0] = new DeliveryAdvice(settings, InMemoryRetry.in(existing), limits);
 		System.arraycopy(existing, 0, instrumented, 1, existing.length);
 		return instrumented;
 	}

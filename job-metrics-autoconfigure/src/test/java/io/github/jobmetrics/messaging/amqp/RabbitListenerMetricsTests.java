@@ -3,6 +3,7 @@ package io.github.jobmetrics.messaging.amqp;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,18 +121,32 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
-	void countsTheDeliveryThatReachesTheQuorumQueueLimitAsFailure() {
-		broker().withUserConfiguration(QuorumListener.class)
-			.withPropertyValues("job-metrics.amqp.delivery-limit=" + QuorumListener.LIMIT)
+	void countsTheDeliveryThatReachesTheDeliveryLimitOfADeclaredQuorumQueueAsFailure() {
+		broker().withUserConfiguration(QuorumListener.class).run((context) -> {
+			QuorumListener listener = context.getBean(QuorumListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, QuorumListener.QUEUE, "poison", NOW - 10_000);
+			await().until(() -> executions(registry, "quorum", "failure") == 1);
+			// The broker delivers it once, then returns it LIMIT times, then drops it.
+			assertNothingMoreDelivered(context, QuorumListener.QUEUE, listener.attempts(), QuorumListener.LIMIT + 1);
+			assertThat(executions(registry, "quorum", "retry")).isEqualTo(QuorumListener.LIMIT);
+			assertThat(executions(registry, "quorum", "failure")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void takesTheDeliveryLimitOfQueuesDeclaredElsewhereFromTheProperty() throws Exception {
+		declareQuorumQueue(ExternalQuorumListener.QUEUE, 1);
+		broker().withUserConfiguration(ExternalQuorumListener.class)
+			.withPropertyValues("job-metrics.amqp.delivery-limit=1")
 			.run((context) -> {
-				QuorumListener listener = context.getBean(QuorumListener.class);
+				ExternalQuorumListener listener = context.getBean(ExternalQuorumListener.class);
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				send(context, QuorumListener.QUEUE, "poison", NOW - 10_000);
-				await().until(() -> executions(registry, "quorum", "failure") == 1);
-				// The broker delivers it once, then returns it LIMIT times, then drops it.
-				assertNothingMoreDelivered(context, QuorumListener.QUEUE, listener.attempts(), QuorumListener.LIMIT + 1);
-				assertThat(executions(registry, "quorum", "retry")).isEqualTo(QuorumListener.LIMIT);
-				assertThat(executions(registry, "quorum", "failure")).isEqualTo(1);
+				send(context, ExternalQuorumListener.QUEUE, "poison", NOW - 10_000);
+				await().until(() -> executions(registry, "external", "failure") == 1);
+				assertNothingMoreDelivered(context, ExternalQuorumListener.QUEUE, listener.attempts(), 2);
+				assertThat(executions(registry, "external", "retry")).isEqualTo(1);
+				assertThat(executions(registry, "external", "failure")).isEqualTo(1);
 			});
 	}
 
@@ -308,6 +323,17 @@ class RabbitListenerMetricsTests {
 		});
 	}
 
+	// Declared by someone else than the application, as operators often do.
+	private static void declareQuorumQueue(String queue, int deliveryLimit) throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setPort(RabbitBroker.port());
+		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+			channel.queueDeclare(queue, true, false, false,
+					Map.of("x-queue-type", "quorum", "x-delivery-limit", deliveryLimit));
+		}
+	}
+
 	// Before the listener container starts, so that it finds the whole batch waiting.
 	private static void publishBeforeStart(String queue, long... timestamps) throws Exception {
 		ConnectionFactory factory = new ConnectionFactory();
@@ -417,6 +443,26 @@ class RabbitListenerMetricsTests {
 
 		@RabbitListener(queues = QUEUE)
 		@TracedJob(name = "quorum", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ExternalQuorumListener {
+
+		static final String QUEUE = "jm.external-quorum";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "external", queue = QUEUE)
 		public void handle(String payload) {
 			this.attempts.incrementAndGet();
 			throw new IllegalStateException("always");
