@@ -6,12 +6,13 @@
 #
 # Works on a fresh Debian machine from a clean clone, without a terminal: scripts/container-runtime.sh
 # provides a container runtime (installing podman and a Prometheus image when there is no Docker engine),
-# then the Maven wrapper runs `verify`. Without a container runtime the integration tests fail, they are
-# never skipped.
+# scripts/rabbitmq.sh installs Debian's RabbitMQ for the listener tests, then the Maven wrapper runs `verify`.
+# Without a container runtime or RabbitMQ the tests that need them fail, they are never skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 eval "$(scripts/container-runtime.sh)"
+scripts/rabbitmq.sh
 ./mvnw -B verify "$@"
 
 # The benchmarks are not judged in CI (2 shared cores are too noisy), but one very short iteration of each

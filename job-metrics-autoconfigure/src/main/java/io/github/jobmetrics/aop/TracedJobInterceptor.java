@@ -10,6 +10,7 @@ import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.Deliveries;
 import io.github.jobmetrics.internal.Deliveries.Redelivery;
+import io.github.jobmetrics.internal.Deliveries.RedeliveryRule;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.internal.StageCompletion;
 import io.github.jobmetrics.internal.TracedRunScope;
@@ -76,8 +77,8 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		JobRun run = start(traced);
 		// A message that a listener container is delivering on this thread: this run handles it.
-		Redelivery claimed = Deliveries.claim(run, traced.enqueueTime() == null);
-		Redelivery redelivery = (claimed != null) ? claimed : Redelivery.UNKNOWN;
+		RedeliveryRule claimed = Deliveries.claim(run, traced.enqueueTime() == null);
+		RedeliveryRule redelivery = (claimed != null) ? claimed : Redelivery.UNKNOWN;
 		traced.observeEnqueueTime(run, invocation, claimed == null);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
@@ -143,13 +144,16 @@ final class TracedJobInterceptor implements MethodInterceptor {
 	// In-memory retries come first: only when they are exhausted does the exception reach the listener container,
 	// whose broker may then deliver the message again.
 	private void recordFailure(JobRun run, TracedMethod traced, MethodInvocation invocation, Throwable failure,
-			Redelivery redelivery) {
+			RedeliveryRule rule) {
 		try {
 			RetryableAttempts retries = traced.retries();
 			if (retries != null && retries.willRetry(invocation, failure)) {
 				run.retrying(failure);
+				return;
 			}
-			else if (redelivery == Redelivery.WILL_FOLLOW) {
+			// Asked only now: the container does not see a failure that an in-memory retry absorbs.
+			Redelivery redelivery = rule.after(failure);
+			if (redelivery == Redelivery.WILL_FOLLOW) {
 				run.retrying(failure);
 			}
 			else if (retries != null || redelivery == Redelivery.NONE) {

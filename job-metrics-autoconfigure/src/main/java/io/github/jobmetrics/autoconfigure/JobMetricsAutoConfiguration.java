@@ -9,12 +9,14 @@ import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.messaging.jms.JmsListenerContainersMetrics;
+import io.github.jobmetrics.messaging.amqp.RabbitListenerMetrics;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
 import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -135,6 +137,32 @@ public final class JobMetricsAutoConfiguration {
 								+ "10 by default), or remove it to use 10");
 			}
 			return new JmsListenerContainersMetrics(meterRegistry::getObject, maxDeliveries);
+		}
+
+	}
+
+	/**
+	 * RabbitMQ listener containers of Spring AMQP: queue wait, redeliveries told from failures, and capacity.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AbstractMessageListenerContainer.class)
+	static class RabbitListenerConfiguration {
+
+		// Static, and bound here rather than injected: a post-processor must not pull other beans in early.
+		@Bean
+		@ConditionalOnMissingBean
+		static RabbitListenerMetrics rabbitListenerMetrics(ObjectProvider<MeterRegistry> meterRegistry,
+				Environment environment) {
+			Long deliveryLimit = Binder.get(environment)
+				.bind("job-metrics.amqp.delivery-limit", Long.class)
+				.orElse(null);
+			if (deliveryLimit != null && deliveryLimit < 1) {
+				throw new JobMetricsConfigurationException("job-metrics.amqp.delivery-limit",
+						"is " + deliveryLimit + ", but RabbitMQ delivers a message at least once",
+						"Set it to the x-delivery-limit of your quorum queues (1 or more), or remove it if they "
+								+ "have none");
+			}
+			return new RabbitListenerMetrics(meterRegistry::getObject, deliveryLimit);
 		}
 
 	}

@@ -66,6 +66,11 @@ public class JobMetricsProperties {
 	 */
 	private final Endpoint endpoint = new Endpoint();
 
+	/**
+	 * RabbitMQ listener containers.
+	 */
+	private final Amqp amqp = new Amqp();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -112,6 +117,10 @@ public class JobMetricsProperties {
 
 	public Endpoint getEndpoint() {
 		return this.endpoint;
+	}
+
+	public Amqp getAmqp() {
+		return this.amqp;
 	}
 
 	/**
@@ -236,6 +245,29 @@ public class JobMetricsProperties {
 
 		public void setMaxRunsPerJob(int maxRunsPerJob) {
 			this.maxRunsPerJob = maxRunsPerJob;
+		}
+
+	}
+
+	/**
+	 * RabbitMQ listener containers.
+	 */
+	public static class Amqp {
+
+		/**
+		 * How many times RabbitMQ returns a failed message to its queue before it drops or dead-letters it: the
+		 * x-delivery-limit of quorum queues that the application does not declare as Queue beans (a declared
+		 * queue's own argument wins). A failed delivery whose x-delivery-count has reached it counts as
+		 * result=failure, earlier ones as result=retry. Unset: requeued messages always come back.
+		 */
+		private @Nullable Long deliveryLimit;
+
+		public @Nullable Long getDeliveryLimit() {
+			return this.deliveryLimit;
+		}
+
+		public void setDeliveryLimit(@Nullable Long deliveryLimit) {
+			this.deliveryLimit = deliveryLimit;
 		}
 
 	}

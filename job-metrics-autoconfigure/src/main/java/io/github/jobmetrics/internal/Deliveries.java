@@ -17,9 +17,27 @@ import org.jspecify.annotations.Nullable;
 public final class Deliveries {
 
 	/**
-	 * What follows a failed attempt at a delivery.
+	 * Tells what follows a failed attempt at a delivery, once its failure is known: a broker client may requeue
+	 * or drop a message depending on the exception (RabbitMQ's {@code AmqpRejectAndDontRequeueException}), or
+	 * retry it in memory first.
 	 */
-	public enum Redelivery {
+	@FunctionalInterface
+	public interface RedeliveryRule {
+
+		/**
+		 * Tells what follows the failure of the run that claimed the delivery. Called at most once per run, on
+		 * the thread of the delivery, as the failure leaves the listener method.
+		 * @param failure what the listener method threw
+		 * @return what follows
+		 */
+		Redelivery after(Throwable failure);
+
+	}
+
+	/**
+	 * What follows a failed attempt at a delivery, whatever the failure.
+	 */
+	public enum Redelivery implements RedeliveryRule {
 
 		/** The container cannot tell: the run's failure is classified as for any job. */
 		UNKNOWN,
@@ -28,7 +46,12 @@ public final class Deliveries {
 		WILL_FOLLOW,
 
 		/** Nothing will deliver it again (the last attempt, or no redelivery at all): a {@code failure}. */
-		NONE
+		NONE;
+
+		@Override
+		public Redelivery after(Throwable failure) {
+			return this;
+		}
 
 	}
 
@@ -72,9 +95,9 @@ public final class Deliveries {
 
 	/**
 	 * Sets what follows if the delivery under way fails.
-	 * @param redelivery what the broker will do
+	 * @param redelivery what the broker will do, a {@link Redelivery} or a rule that depends on the failure
 	 */
-	public static void redelivery(Redelivery redelivery) {
+	public static void redelivery(RedeliveryRule redelivery) {
 		Delivery delivery = current.get();
 		if (delivery != null && delivery.open) {
 			delivery.redelivery = redelivery;
@@ -99,7 +122,7 @@ public final class Deliveries {
 	 * has a source of its own, which then wins
 	 * @return what follows if the run fails, or {@code null} if there was no delivery to claim
 	 */
-	public static @Nullable Redelivery claim(JobRun run, boolean observeWaits) {
+	public static @Nullable RedeliveryRule claim(JobRun run, boolean observeWaits) {
 		Delivery delivery = current.get();
 		if (delivery == null || !delivery.open || delivery.claimed) {
 			return null;
@@ -131,7 +154,7 @@ public final class Deliveries {
 
 		int count;
 
-		Redelivery redelivery = Redelivery.UNKNOWN;
+		RedeliveryRule redelivery = Redelivery.UNKNOWN;
 
 		void add(long epochMillis) {
 			if (this.count == this.enqueued.length) {

@@ -1,0 +1,170 @@
+package io.github.jobmetrics.messaging.amqp;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.aopalliance.aop.Advice;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.amqp.core.MessageListenerContainer;
+import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.DirectReplyToMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Instruments the RabbitMQ listener containers of Spring AMQP, as Spring Boot configures them: every
+ * {@link AbstractRabbitListenerContainerFactory} bean (the containers of {@code @RabbitListener} methods) and
+ * every {@link AbstractMessageListenerContainer} bean gets one more advice at the head of its advice chain,
+ * which describes each delivery to the {@code @TracedJob} run that handles it: the run observes the queue wait
+ * of each message from its AMQP {@code timestamp} property, and a failed attempt counts as {@code retry} when
+ * the message comes back (an in-memory retry, or a requeue below the queue's delivery limit: the
+ * {@code x-delivery-limit} of a declared {@code Queue} bean, else the configured one) and as {@code failure}
+ * when it does not. The
+ * application's own advice chain is kept as it is.
+ * <p>
+ * Once the context is refreshed it publishes, for every container of the listener endpoint registry and every
+ * container bean, {@code job.worker.capacity} ({@code job_worker_capacity}), a gauge tagged {@code pool} (the
+ * listener id) and {@code queue} (the container's queue when it has exactly one, else {@code none}): the most
+ * consumers the container runs at once.
+ *
+ * @since 0.2.0
+ */
+public final class RabbitListenerMetrics
+		implements BeanPostProcessor, ApplicationListener<ContextRefreshedEvent>, BeanFactoryAware {
+
+	private static final Log logger = LogFactory.getLog(RabbitListenerMetrics.class);
+
+	private final Supplier<MeterRegistry> registry;
+
+	private final @Nullable Long deliveryLimit;
+
+	private @Nullable DeliveryLimits deliveryLimits;
+
+	private final Set<Object> measured = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
+	/**
+	 * Creates the instrumentation of RabbitMQ listener containers.
+	 * @param registry supplies the registry to publish capacities into, once the context is refreshed
+	 * @param deliveryLimit how many times the broker returns a message to its queue before it drops or
+	 * dead-letters it (a quorum queue's {@code x-delivery-limit}) when the queue is not declared as a bean with
+	 * that argument, {@code null} if it has no limit
+	 */
+	public RabbitListenerMetrics(Supplier<MeterRegistry> registry, @Nullable Long deliveryLimit) {
+		this.registry = registry;
+		this.deliveryLimit = deliveryLimit;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.deliveryLimits = new DeliveryLimits(
+				(beanFactory instanceof ListableBeanFactory listable) ? listable : null, this.deliveryLimit);
+	}
+
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
+		// A container bean builds the proxy of its advice chain when it is initialized.
+		if (bean instanceof AbstractMessageListenerContainer container
+				&& !(bean instanceof DirectReplyToMessageListenerContainer)) {
+			instrument(container, beanName);
+		}
+		return bean;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		// Spring Boot has configured the factory (retry interceptor included) in its bean method.
+		if (bean instanceof AbstractRabbitListenerContainerFactory<?> factory) {
+			Advice[] chain = factory.getAdviceChain();
+			if (!isInstrumented(chain)) {
+				Supplier<ContainerSettings> settings = SingletonSupplier.of(() -> ContainerSettings.of(factory));
+				factory.setAdviceChain(withAdvice(chain, settings));
+			}
+		}
+		return bean;
+	}
+
+	private void instrument(AbstractMessageListenerContainer container, String beanName) {
+		Advice[] chain;
+		try {
+			chain = ContainerSettings.adviceChain(container);
+		}
+		catch (RuntimeException ex) {
+			chain = null;
+		}
+		if (chain == null) {
+			logger.warn("job-metrics cannot read the advice chain of RabbitMQ listener container '" + beanName
+					+ "': its deliveries are not described to @TracedJob runs (no queue wait, failures not told "
+					+ "from redeliveries). Create it from a RabbitListenerContainerFactory bean instead.");
+			return;
+		}
+		if (!isInstrumented(chain)) {
+			Supplier<ContainerSettings> settings = SingletonSupplier.of(() -> ContainerSettings.of(container));
+			container.setAdviceChain(withAdvice(chain, settings));
+		}
+	}
+
+	private Advice[] withAdvice(Advice @Nullable [] chain, Supplier<ContainerSettings> settings) {
+		Advice[] existing = (chain != null) ? chain : new Advice[0];
+		Advice[] instrumented = new Advice[existing.length + 1];
+		DeliveryLimits limits = this.deliveryLimits;
+		if (limits == null) {
+			limits = new DeliveryLimits(null, this.deliveryLimit);
+			this.deliveryLimits = limits;
+		}
+		instrumented[0] = new DeliveryAdvice(settings, InMemoryRetry.in(existing), limits);
+		System.arraycopy(existing, 0, instrumented, 1, existing.length);
+		return instrumented;
+	}
+
+	// A container that a factory created as a bean already has the factory's advice.
+	private static boolean isInstrumented(Advice @Nullable [] chain) {
+		if (chain != null) {
+			for (Advice advice : chain) {
+				if (advice instanceof DeliveryAdvice) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public void onApplicationEvent(ContextRefreshedEvent event) {
+		ApplicationContext context = event.getApplicationContext();
+		MeterRegistry meterRegistry = this.registry.get();
+		context.getBeanProvider(RabbitListenerEndpointRegistry.class)
+			.forEach((endpoints) -> endpoints.getListenerContainers()
+				.forEach((container) -> measure(meterRegistry, container, null)));
+		context.getBeansOfType(AbstractMessageListenerContainer.class, false, false)
+			.forEach((name, container) -> measure(meterRegistry, container, name));
+	}
+
+	private void measure(MeterRegistry registry, MessageListenerContainer candidate, @Nullable String beanName) {
+		if (!(candidate instanceof AbstractMessageListenerContainer container)
+				|| candidate instanceof DirectReplyToMessageListenerContainer || !this.measured.add(container)) {
+			return;
+		}
+		String id = container.getListenerId();
+		String pool = (id != null) ? id : ((beanName != null) ? beanName : container.toString());
+		String[] queues = container.getQueueNames();
+		String queue = (queues.length == 1) ? queues[0] : "";
+		WorkerCapacityMeters.register(registry, pool, queue, container, ContainerSettings::capacity);
+	}
+
+}

@@ -1,0 +1,644 @@
+package io.github.jobmetrics.messaging.amqp;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.example.readme.RabbitTimestamps;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.github.jobmetrics.JobMetricsConfigurationException;
+import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * RabbitMQ listener containers as Spring Boot configures them, against a real RabbitMQ node: queue wait and lag
+ * from the AMQP timestamp, failed deliveries told apart by what follows them, and container capacity.
+ */
+@ExtendWith(RabbitBroker.class)
+class RabbitListenerMetricsTests {
+
+	// A whole second: AMQP timestamps have a resolution of one second.
+	private static final long NOW = 1_800_000_000_000L;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, MetricsAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				JobMetricsAutoConfiguration.class))
+		.withBean(MockClock.class, RabbitListenerMetricsTests::clockAtNow);
+
+	private ApplicationContextRunner broker() {
+		return this.contextRunner.withPropertyValues(RabbitBroker.properties());
+	}
+
+	@Test
+	void observesTheQueueWaitOfEachTimestampedMessageAndFollowsTheNewest() {
+		broker().withUserConfiguration(WaitListener.class).run((context) -> {
+			WaitListener listener = context.getBean(WaitListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, WaitListener.QUEUE, "a", NOW - 42_000);
+			await().until(() -> listener.received().size() == 1);
+			send(context, WaitListener.QUEUE, "b", NOW - 5_000);
+			await().until(() -> listener.received().size() == 2);
+			// Older than the newest started message: the lag gauge does not go back.
+			send(context, WaitListener.QUEUE, "c", NOW - 30_000);
+			await().until(() -> listener.received().size() == 3);
+			assertThat(lastEnqueued(registry, "payments")).isEqualTo((NOW - 5_000) / 1e3);
+			// AMQP's timestamp is optional: a message without one is a run with no wait, not a made-up one.
+			send(context, WaitListener.QUEUE, "d", null);
+			await().until(() -> listener.received().size() == 4);
+			Timer wait = registry.get("job.queue.wait").tags("job.name", "payments", "queue", WaitListener.QUEUE).timer();
+			assertThat(wait.count()).isEqualTo(3);
+			assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(77_000);
+			assertThat(wait.max(TimeUnit.MILLISECONDS)).isEqualTo(42_000);
+			assertThat(executions(registry, "payments", "success")).isEqualTo(4);
+			assertThat(registry.get("job.queue.wait.clock.skew").counter().count()).isZero();
+			send(context, WaitListener.QUEUE, "e", NOW - 1_000);
+			await().until(() -> listener.received().size() == 5);
+			assertThat(lastEnqueued(registry, "payments")).isEqualTo((NOW - 1_000) / 1e3);
+			// The header of RabbitMQ's timestamp interceptor has milliseconds, and wins over the property.
+			context.getBean(RabbitTemplate.class).convertAndSend(WaitListener.QUEUE, "f", (message) -> {
+				message.getMessageProperties().setTimestamp(new Date(NOW - 2_000));
+				message.getMessageProperties().setHeader("timestamp_in_ms", NOW - 1_234);
+				return message;
+			});
+			await().until(() -> listener.received().size() == 6);
+			assertThat(wait.count()).isEqualTo(5);
+			assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(77_000 + 1_000 + 1_234);
+		});
+	}
+
+	@Test
+	void countsRequeuedAttemptsAsRetriesAndTheRejectedOneAsFailure() {
+		broker().withUserConfiguration(RejectingListener.class).run((context) -> {
+			RejectingListener listener = context.getBean(RejectingListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, RejectingListener.QUEUE, "poison", NOW - 10_000);
+			await().until(() -> executions(registry, "rejecting", "failure") == 1);
+			assertNothingMoreDelivered(context, RejectingListener.QUEUE, listener.attempts(), 3);
+			assertThat(executions(registry, "rejecting", "retry")).isEqualTo(2);
+			assertThat(executions(registry, "rejecting", "failure")).isEqualTo(1);
+			assertThat(executions(registry, "rejecting", "success")).isZero();
+			// Each delivery from the broker waited in the queue since the message was sent.
+			assertThat(registry.get("job.queue.wait").tag("job.name", "rejecting").timer().count()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void countsTheDeliveryThatReachesTheDeliveryLimitOfADeclaredQuorumQueueAsFailure() {
+		broker().withUserConfiguration(QuorumListener.class).run((context) -> {
+			QuorumListener listener = context.getBean(QuorumListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, QuorumListener.QUEUE, "poison", NOW - 10_000);
+			await().until(() -> executions(registry, "quorum", "failure") == 1);
+			// The broker delivers it once, then returns it LIMIT times, then drops it.
+			assertNothingMoreDelivered(context, QuorumListener.QUEUE, listener.attempts(), QuorumListener.LIMIT + 1);
+			assertThat(executions(registry, "quorum", "retry")).isEqualTo(QuorumListener.LIMIT);
+			assertThat(executions(registry, "quorum", "failure")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void takesTheDeliveryLimitOfQueuesDeclaredElsewhereFromTheProperty() throws Exception {
+		declareQuorumQueue(ExternalQuorumListener.QUEUE, 1);
+		broker().withUserConfiguration(ExternalQuorumListener.class)
+			.withPropertyValues("job-metrics.amqp.delivery-limit=1")
+			.run((context) -> {
+				ExternalQuorumListener listener = context.getBean(ExternalQuorumListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				send(context, ExternalQuorumListener.QUEUE, "poison", NOW - 10_000);
+				await().until(() -> executions(registry, "external", "failure") == 1);
+				assertNothingMoreDelivered(context, ExternalQuorumListener.QUEUE, listener.attempts(), 2);
+				assertThat(executions(registry, "external", "retry")).isEqualTo(1);
+				assertThat(executions(registry, "external", "failure")).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void countsInMemoryRetriesOfSpringBootsRetryInterceptorAsRetriesAndTheLastAsFailure() {
+		broker().withUserConfiguration(RetriedListener.class)
+			.withPropertyValues("spring.rabbitmq.listener.simple.retry.enabled=true",
+					"spring.rabbitmq.listener.simple.retry.max-retries=2",
+					"spring.rabbitmq.listener.simple.retry.initial-interval=10ms")
+			.run((context) -> {
+				RetriedListener listener = context.getBean(RetriedListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				send(context, RetriedListener.QUEUE, "poison", NOW - 10_000);
+				await().until(() -> executions(registry, "retried", "failure") == 1);
+				// Spring Boot's recoverer rejects it without requeueing once the retries are exhausted.
+				assertNothingMoreDelivered(context, RetriedListener.QUEUE, listener.attempts(), 3);
+				assertThat(executions(registry, "retried", "retry")).isEqualTo(2);
+				assertThat(executions(registry, "retried", "failure")).isEqualTo(1);
+				// One delivery from the broker: one wait, however many times it is tried in memory.
+				Timer wait = registry.get("job.queue.wait").tag("job.name", "retried").timer();
+				assertThat(wait.count()).isEqualTo(1);
+				assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(10_000);
+			});
+	}
+
+	@Test
+	void countsEveryAttemptOfStatefulRetryAsFailureSinceWhichIsTheLastIsNotKnown() {
+		broker().withUserConfiguration(RetriedListener.class)
+			.withPropertyValues("spring.rabbitmq.listener.simple.retry.enabled=true",
+					"spring.rabbitmq.listener.simple.retry.stateless=false",
+					"spring.rabbitmq.listener.simple.retry.max-retries=2",
+					"spring.rabbitmq.listener.simple.retry.initial-interval=10ms")
+			.run((context) -> {
+				RetriedListener listener = context.getBean(RetriedListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(RabbitTemplate.class).convertAndSend(RetriedListener.QUEUE, "poison", (message) -> {
+					// Stateful retry recognises the message by its id when the broker delivers it again.
+					message.getMessageProperties().setMessageId("poison-1");
+					return message;
+				});
+				// Each attempt goes back to the broker; the interceptor gives up on the fourth delivery without
+				// calling the listener, so no run can be told it was the last.
+				assertNothingMoreDelivered(context, RetriedListener.QUEUE, listener.attempts(), 3);
+				assertThat(executions(registry, "retried", "failure")).isEqualTo(3);
+				assertThat(executions(registry, "retried", "retry")).isZero();
+			});
+	}
+
+	@Test
+	void tracesRabbitListenersWithoutTracedJobOnceEach() {
+		broker().withUserConfiguration(ZeroCodeListeners.class)
+			.withPropertyValues("job-metrics.instrument.listeners=true")
+			.run((context) -> {
+				ZeroCodeListeners listeners = context.getBean(ZeroCodeListeners.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				send(context, ZeroCodeListeners.PLAIN, "p1", NOW - 3_000);
+				send(context, ZeroCodeListeners.PLAIN, "p2", NOW - 3_000);
+				send(context, ZeroCodeListeners.EXPLICIT, "e1", NOW - 7_000);
+				await().until(() -> listeners.received().size() == 3);
+				await().until(() -> registry.find("job.executions").counters().stream()
+					.mapToDouble((counter) -> counter.count()).sum() == 3);
+				assertThat(registry.get("job.executions")
+					.tags("job.name", "ZeroCodeListeners.plain", "queue", ZeroCodeListeners.PLAIN, "result", "success")
+					.counter()
+					.count()).isEqualTo(2);
+				assertThat(executions(registry, "explicit", "success")).isEqualTo(1);
+				assertThat(registry.find("job.executions").tag("job.name", "ZeroCodeListeners.explicit").counters())
+					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+				assertThat(registry.get("job.queue.wait").tag("job.name", "ZeroCodeListeners.plain").timer().count())
+					.isEqualTo(2);
+				assertThat(registry.get("job.queue.wait").tag("job.name", "explicit").timer().count()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void publishesTheMaximumConsumersOfEachContainerAsCapacity() {
+		broker().withUserConfiguration(CapacityListener.class, ContainerBean.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("job.worker.capacity")
+				.tags("pool", "capacity", "queue", CapacityListener.QUEUE)
+				.gauge()
+				.value()).isEqualTo(5);
+			assertThat(registry.get("job.worker.capacity")
+				.tags("pool", "auditContainer", "queue", ContainerBean.QUEUE)
+				.gauge()
+				.value()).isEqualTo(2);
+			// A container bean's deliveries are described too.
+			send(context, ContainerBean.QUEUE, "audit", NOW - 4_000);
+			await().until(() -> executions(registry, "audit", "success") == 1);
+			assertThat(registry.get("job.queue.wait").tag("job.name", "audit").timer().totalTime(TimeUnit.MILLISECONDS))
+				.isEqualTo(4_000);
+		});
+	}
+
+	@Test
+	void publishesTheConsumersOfDirectContainersAsCapacity() {
+		broker().withUserConfiguration(DirectListener.class)
+			.withPropertyValues("spring.rabbitmq.listener.type=direct",
+					"spring.rabbitmq.listener.direct.consumers-per-queue=3")
+			.run((context) -> assertThat(context.getBean(MeterRegistry.class)
+				.get("job.worker.capacity")
+				.tags("pool", "direct", "queue", DirectListener.QUEUE)
+				.gauge()
+				.value()).isEqualTo(3));
+	}
+
+	@Test
+	void observesEveryMessageOfABatchInItsOneRun() throws Exception {
+		publishBeforeStart(BatchListener.QUEUE, NOW - 9_000, NOW - 6_000, NOW - 3_000);
+		broker().withUserConfiguration(BatchListener.class)
+			.withPropertyValues("spring.rabbitmq.listener.simple.consumer-batch-enabled=true",
+					"spring.rabbitmq.listener.simple.batch-size=3", "spring.rabbitmq.listener.simple.prefetch=3")
+			.run((context) -> {
+				BatchListener listener = context.getBean(BatchListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().until(() -> executions(registry, "batch", "success") == 1);
+				assertThat(listener.batches()).containsExactly(3);
+				Timer wait = registry.get("job.queue.wait").tag("job.name", "batch").timer();
+				assertThat(wait.count()).isEqualTo(3);
+				assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(18_000);
+				assertThat(lastEnqueued(registry, "batch")).isEqualTo((NOW - 3_000) / 1e3);
+			});
+	}
+
+	@Test
+	void readmeRabbitTemplateCustomizerStampsMessagesThatHaveNoTimestamp() {
+		this.contextRunner.withPropertyValues(RabbitBroker.properties())
+			.withUserConfiguration(RabbitTimestamps.class, StampedListener.class)
+			.run((context) -> {
+				StampedListener listener = context.getBean(StampedListener.class);
+				long before = System.currentTimeMillis();
+				RabbitTemplate template = context.getBean(RabbitTemplate.class);
+				template.convertAndSend(StampedListener.QUEUE, "stamped");
+				template.convertAndSend(StampedListener.QUEUE, "kept", (message) -> {
+					message.getMessageProperties().setTimestamp(new Date(NOW - 8_000));
+					return message;
+				});
+				await().until(() -> listener.timestamps().size() == 2);
+				long after = System.currentTimeMillis();
+				// Whole seconds on the wire.
+				assertThat(listener.timestamps().get(0)).isBetween(before / 1000 * 1000, after);
+				assertThat(listener.timestamps().get(1)).isEqualTo(NOW - 8_000);
+			});
+	}
+
+	@Test
+	void backsOffWithoutSpringAmqp() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractMessageListenerContainer.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RabbitListenerMetrics.class));
+	}
+
+	@Test
+	void failsToStartWithADeliveryLimitBelowOne() {
+		this.contextRunner.withPropertyValues("job-metrics.amqp.delivery-limit=0").run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable cause = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+			assertThat(cause).isInstanceOf(JobMetricsConfigurationException.class)
+				.hasMessageContaining("job-metrics.amqp.delivery-limit");
+		});
+	}
+
+	private static MockClock clockAtNow() {
+		MockClock clock = new MockClock();
+		clock.add(Duration.ofMillis(NOW - clock.wallTime()));
+		return clock;
+	}
+
+	private static void send(AssertableApplicationContext context, String queue, String payload, Long timestamp) {
+		context.getBean(RabbitTemplate.class).convertAndSend(queue, payload, (message) -> {
+			if (timestamp != null) {
+				message.getMessageProperties().setTimestamp(new Date(timestamp));
+			}
+			return message;
+		});
+	}
+
+	// Declared by someone else than the application, as operators often do.
+	private static void declareQuorumQueue(String queue, int deliveryLimit) throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setPort(RabbitBroker.port());
+		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+			channel.queueDeclare(queue, true, false, false,
+					Map.of("x-queue-type", "quorum", "x-delivery-limit", deliveryLimit));
+		}
+	}
+
+	// Before the listener container starts, so that it finds the whole batch waiting.
+	private static void publishBeforeStart(String queue, long... timestamps) throws Exception {
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setPort(RabbitBroker.port());
+		try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+			channel.queueDeclare(queue, false, false, false, null);
+			channel.queuePurge(queue);
+			for (long timestamp : timestamps) {
+				AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().timestamp(new Date(timestamp))
+					.contentType("text/plain")
+					.build();
+				channel.basicPublish("", queue, properties, Long.toString(timestamp).getBytes());
+			}
+		}
+	}
+
+	// No delivery follows the last one counted: the broker dropped the message.
+	private static void assertNothingMoreDelivered(AssertableApplicationContext context, String queue,
+			AtomicInteger attempts, int expected) {
+		AmqpAdmin admin = context.getBean(AmqpAdmin.class);
+		await().atMost(Duration.ofSeconds(5)).during(Duration.ofMillis(500)).untilAsserted(() -> {
+			assertThat(attempts).hasValue(expected);
+			assertThat(admin.getQueueInfo(queue).getMessageCount()).isZero();
+		});
+	}
+
+	private static double executions(MeterRegistry registry, String job, String result) {
+		var counter = registry.find("job.executions").tags("job.name", job, "result", result).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static double lastEnqueued(MeterRegistry registry, String job) {
+		return registry.get("job.queue.last.enqueued.timestamp").tag("job.name", job).gauge().value();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WaitListener {
+
+		static final String QUEUE = "jm.wait";
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		// Through a method: the bean is a proxy, whose own fields are not set.
+		public List<String> received() {
+			return this.received;
+		}
+
+		@Bean
+		Queue waitQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@RabbitListener(id = "wait", queues = QUEUE)
+		@TracedJob(name = "payments", queue = QUEUE)
+		public void handle(String payload) {
+			this.received.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RejectingListener {
+
+		static final String QUEUE = "jm.rejecting";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue rejectingQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		// Requeued twice (the container's default), then rejected for good.
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "rejecting", queue = QUEUE)
+		public void handle(String payload) {
+			if (this.attempts.incrementAndGet() < 3) {
+				throw new IllegalStateException("not yet");
+			}
+			throw new AmqpRejectAndDontRequeueException("poison");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class QuorumListener {
+
+		static final String QUEUE = "jm.quorum";
+
+		static final int LIMIT = 2;
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue quorumQueue() {
+			return QueueBuilder.durable(QUEUE).quorum().deliveryLimit(LIMIT).build();
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "quorum", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ExternalQuorumListener {
+
+		static final String QUEUE = "jm.external-quorum";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "external", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetriedListener {
+
+		static final String QUEUE = "jm.retried";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue retriedQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "retried", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ZeroCodeListeners {
+
+		static final String PLAIN = "jm.plain";
+
+		static final String EXPLICIT = "jm.explicit";
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		// Through a method: the bean is a proxy, whose own fields are not set.
+		public List<String> received() {
+			return this.received;
+		}
+
+		@Bean
+		Queue plainQueue() {
+			return new Queue(PLAIN, false);
+		}
+
+		@Bean
+		Queue explicitQueue() {
+			return new Queue(EXPLICIT, false);
+		}
+
+		@RabbitListener(queues = PLAIN)
+		public void plain(String payload) {
+			this.received.add(payload);
+		}
+
+		@RabbitListener(queues = EXPLICIT)
+		@TracedJob(name = "explicit", queue = EXPLICIT)
+		public void explicit(String payload) {
+			this.received.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CapacityListener {
+
+		static final String QUEUE = "jm.capacity";
+
+		@Bean
+		Queue capacityQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@RabbitListener(id = "capacity", queues = QUEUE, concurrency = "2-5")
+		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StampedListener {
+
+		static final String QUEUE = "jm.stamped";
+
+		final List<Long> timestamps = new CopyOnWriteArrayList<>();
+
+		@Bean
+		Queue stampedQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		public List<Long> timestamps() {
+			return this.timestamps;
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "stamped", queue = QUEUE)
+		public void handle(Message message) {
+			this.timestamps.add(message.getMessageProperties().getTimestamp().getTime());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DirectListener {
+
+		static final String QUEUE = "jm.direct";
+
+		@Bean
+		Queue directQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@RabbitListener(id = "direct", queues = QUEUE)
+		public void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ContainerBean {
+
+		static final String QUEUE = "jm.audit";
+
+		@Bean
+		Queue auditQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@Bean
+		AuditJob auditJob() {
+			return new AuditJob();
+		}
+
+		@Bean
+		SimpleMessageListenerContainer auditContainer(CachingConnectionFactory connectionFactory, AuditJob job) {
+			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+			container.setQueueNames(QUEUE);
+			container.setConcurrentConsumers(2);
+			container.setMessageListener(job::handle);
+			return container;
+		}
+
+	}
+
+	static class AuditJob {
+
+		@TracedJob(name = "audit", queue = ContainerBean.QUEUE)
+		public void handle(Message message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BatchListener {
+
+		static final String QUEUE = "jm.batch";
+
+		final List<Integer> batches = new CopyOnWriteArrayList<>();
+
+		public List<Integer> batches() {
+			return this.batches;
+		}
+
+		@RabbitListener(queues = QUEUE, batch = "true")
+		@TracedJob(name = "batch", queue = QUEUE)
+		public void handle(List<Message> messages) {
+			this.batches.add(messages.size());
+		}
+
+	}
+
+}
