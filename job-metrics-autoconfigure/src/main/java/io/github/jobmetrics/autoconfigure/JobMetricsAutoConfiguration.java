@@ -10,6 +10,8 @@ import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.messaging.jms.JmsListenerContainersMetrics;
 import io.github.jobmetrics.messaging.amqp.RabbitListenerMetrics;
+import io.github.jobmetrics.messaging.kafka.KafkaDeliveryInterceptors;
+import io.github.jobmetrics.messaging.kafka.KafkaListenerCapacityMeters;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
 import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
@@ -33,6 +35,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.jms.config.JmsListenerEndpointRegistry;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 /**
@@ -163,6 +166,35 @@ public final class JobMetricsAutoConfiguration {
 								+ "have none");
 			}
 			return new RabbitListenerMetrics(meterRegistry::getObject, deliveryLimit);
+		}
+
+	}
+
+	/**
+	 * Spring Kafka listener containers: the enqueue time and redelivery of each record they deliver, and their
+	 * capacity.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RecordInterceptor.class)
+	static class KafkaListenersConfiguration {
+
+		// Static, and bound rather than injected: a post-processor must not pull the properties bean in early.
+		@Bean
+		@ConditionalOnMissingBean
+		static KafkaDeliveryInterceptors kafkaDeliveryInterceptors(Environment environment) {
+			String key = "job-metrics.kafka.max-attempts";
+			int maxAttempts = Binder.get(environment).bind(key, Integer.class).orElse(10);
+			if (maxAttempts < 1) {
+				throw new JobMetricsConfigurationException(key, "is " + maxAttempts + ", but a record is delivered at "
+						+ "least once", "Set it to the error handler's back-off maximum retries plus one (default 10)");
+			}
+			return new KafkaDeliveryInterceptors(maxAttempts);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		KafkaListenerCapacityMeters kafkaListenerCapacityMeters(ObjectProvider<MeterRegistry> meterRegistry) {
+			return new KafkaListenerCapacityMeters(meterRegistry::getObject);
 		}
 
 	}

@@ -48,6 +48,11 @@ public class JobMetricsProperties {
 	private final Jms jms = new Jms();
 
 	/**
+	 * Kafka listener containers, whose error handler delivers a failed record again.
+	 */
+	private final Kafka kafka = new Kafka();
+
+	/**
 	 * Settings per job name: buckets, the histogram buckets of this job's job.duration (default
 	 * job-metrics.buckets), queueWaitBuckets, those of its job.queue.wait (default
 	 * job-metrics.queue-wait-buckets), and tags, extra static tags on every meter of this job (other jobs get
@@ -97,6 +102,10 @@ public class JobMetricsProperties {
 
 	public Jms getJms() {
 		return this.jms;
+	}
+
+	public Kafka getKafka() {
+		return this.kafka;
 	}
 
 	public List<String> getRetryExceptions() {
@@ -268,6 +277,30 @@ public class JobMetricsProperties {
 
 		public void setDeliveryLimit(@Nullable Long deliveryLimit) {
 			this.deliveryLimit = deliveryLimit;
+		}
+
+	}
+
+	/**
+	 * Kafka listener containers.
+	 */
+	public static class Kafka {
+
+		/**
+		 * How many times the listener containers' error handler delivers a record before it gives up on it
+		 * (recovers, dead-letters or skips it), so that a failed attempt before the last counts as result=retry
+		 * and the last as result=failure. The default, 10, is DefaultErrorHandler's default back-off, FixedBackOff(0,
+		 * 9): its maximum retries plus one. Batch listeners and error handlers that do not count attempts are not
+		 * concerned.
+		 */
+		private int maxAttempts = 10;
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
 		}
 
 	}

@@ -1,0 +1,66 @@
+package io.github.jobmetrics.autoconfigure;
+
+import io.github.jobmetrics.JobMetricsConfigurationException;
+import io.github.jobmetrics.messaging.kafka.KafkaDeliveryInterceptors;
+import io.github.jobmetrics.messaging.kafka.KafkaListenerCapacityMeters;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.listener.RecordInterceptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests the Kafka part of {@link JobMetricsAutoConfiguration}.
+ */
+class KafkaListenersAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				JobMetricsAutoConfiguration.class));
+
+	@Test
+	void interceptsTheRecordsOfListenerContainerFactoriesKeepingTheApplicationsInterceptor() {
+		RecordInterceptor<Object, Object> application = (record, consumer) -> record;
+		this.contextRunner.withBean(ConcurrentKafkaListenerContainerFactory.class, () -> {
+			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+			factory.setRecordInterceptor(application);
+			return factory;
+		}).run((context) -> {
+			assertThat(context).hasSingleBean(KafkaDeliveryInterceptors.class)
+				.hasSingleBean(KafkaListenerCapacityMeters.class);
+			ConcurrentKafkaListenerContainerFactory<?, ?> factory = context
+				.getBean(ConcurrentKafkaListenerContainerFactory.class);
+			assertThat(factory.getRecordInterceptor()).isNotSameAs(application)
+				.hasFieldOrPropertyWithValue("delegate", application);
+			assertThat(factory.getBatchInterceptor()).isNotNull();
+			assertThat(factory.getContainerProperties().isDeliveryAttemptHeader()).isTrue();
+		});
+	}
+
+	@Test
+	void backsOffWithoutSpringKafka() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.kafka"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(KafkaDeliveryInterceptors.class)
+				.doesNotHaveBean(KafkaListenerCapacityMeters.class));
+	}
+
+	@Test
+	void failsAtStartUpOnAMaximumOfAttemptsBelowOne() {
+		this.contextRunner.withPropertyValues("job-metrics.kafka.max-attempts=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(JobMetricsConfigurationException.class)
+				.hasMessageContaining("job-metrics.kafka.max-attempts is 0")
+				.hasMessageContaining("back-off maximum retries plus one"));
+	}
+
+}
