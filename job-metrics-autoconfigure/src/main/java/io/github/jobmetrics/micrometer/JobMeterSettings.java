@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link MicrometerJobTracer} builds the meters of each job: histogram buckets (by default and per
- * job), extra static tags per job, and which exceptions count as {@code result="retry"}. Immutable; each
+ * job), extra static tags per job, which exceptions count as {@code result="retry"}, and the caps on distinct
+ * job names, queues and exception names. Immutable; each
  * {@code with...} method returns a changed copy.
  *
  * @since 0.1.0
@@ -49,8 +50,26 @@ public final class JobMeterSettings {
 			"instance",
 			"Prometheus sets on every scraped series to the scraped target (yours would be renamed exported_instance)");
 
+	/**
+	 * The default cap on distinct {@code job_name} values.
+	 * @since 0.2.0
+	 */
+	public static final int DEFAULT_MAX_JOB_NAMES = 200;
+
+	/**
+	 * The default cap on distinct {@code queue} values.
+	 * @since 0.2.0
+	 */
+	public static final int DEFAULT_MAX_QUEUES = 200;
+
+	/**
+	 * The default cap on distinct {@code exception} values.
+	 * @since 0.2.0
+	 */
+	public static final int DEFAULT_MAX_EXCEPTION_NAMES = 50;
+
 	private static final JobMeterSettings DEFAULTS = new JobMeterSettings(DEFAULT_BUCKETS, Map.of(), Map.of(),
-			List.of());
+			List.of(), new Caps(DEFAULT_MAX_JOB_NAMES, DEFAULT_MAX_QUEUES, DEFAULT_MAX_EXCEPTION_NAMES));
 
 	private final List<Duration> defaultBuckets;
 
@@ -62,12 +81,15 @@ public final class JobMeterSettings {
 
 	private final Set<String> extraTagKeys;
 
+	private final Caps caps;
+
 	private JobMeterSettings(List<Duration> defaultBuckets, Map<String, List<Duration>> jobBuckets,
-			Map<String, Map<String, String>> jobTags, List<Class<? extends Throwable>> retryExceptions) {
+			Map<String, Map<String, String>> jobTags, List<Class<? extends Throwable>> retryExceptions, Caps caps) {
 		this.defaultBuckets = defaultBuckets;
 		this.jobBuckets = jobBuckets;
 		this.jobTags = jobTags;
 		this.retryExceptions = retryExceptions;
+		this.caps = caps;
 		Set<String> keys = new TreeSet<>();
 		jobTags.values().forEach((tags) -> keys.addAll(tags.keySet()));
 		this.extraTagKeys = Collections.unmodifiableSet(keys);
@@ -88,7 +110,8 @@ public final class JobMeterSettings {
 	 * @throws IllegalArgumentException if the buckets are empty, not positive or not ascending
 	 */
 	public JobMeterSettings withDefaultBuckets(List<Duration> buckets) {
-		return new JobMeterSettings(checkedBuckets(buckets), this.jobBuckets, this.jobTags, this.retryExceptions);
+		return new JobMeterSettings(checkedBuckets(buckets), this.jobBuckets, this.jobTags, this.retryExceptions,
+				this.caps);
 	}
 
 	/**
@@ -101,7 +124,8 @@ public final class JobMeterSettings {
 	public JobMeterSettings withJobBuckets(String jobName, List<Duration> buckets) {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.jobBuckets);
 		copy.put(jobName, checkedBuckets(buckets));
-		return new JobMeterSettings(this.defaultBuckets, Map.copyOf(copy), this.jobTags, this.retryExceptions);
+		return new JobMeterSettings(this.defaultBuckets, Map.copyOf(copy), this.jobTags, this.retryExceptions,
+				this.caps);
 	}
 
 	/**
@@ -128,7 +152,8 @@ public final class JobMeterSettings {
 		});
 		Map<String, Map<String, String>> copy = new LinkedHashMap<>(this.jobTags);
 		copy.put(jobName, Map.copyOf(tags));
-		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, Map.copyOf(copy), this.retryExceptions);
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, Map.copyOf(copy), this.retryExceptions,
+				this.caps);
 	}
 
 	/**
@@ -138,7 +163,71 @@ public final class JobMeterSettings {
 	 * @return the changed settings
 	 */
 	public JobMeterSettings withRetryExceptions(List<Class<? extends Throwable>> exceptions) {
-		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, List.copyOf(exceptions));
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, List.copyOf(exceptions),
+				this.caps);
+	}
+
+	/**
+	 * Returns a copy that reports at most the given number of distinct job names; the runs of any further name
+	 * are reported as {@code job_name="other"} (default {@value #DEFAULT_MAX_JOB_NAMES}).
+	 * @param maxJobNames the cap, at least 1
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the cap is less than 1
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withMaxJobNames(int maxJobNames) {
+		return withCaps(new Caps(checkedCap(maxJobNames), this.caps.queues, this.caps.exceptionNames));
+	}
+
+	/**
+	 * Returns a copy that reports at most the given number of distinct queues besides {@code none}; the runs
+	 * from any further queue are reported as {@code queue="other"} (default {@value #DEFAULT_MAX_QUEUES}).
+	 * @param maxQueues the cap, at least 1
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the cap is less than 1
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withMaxQueues(int maxQueues) {
+		return withCaps(new Caps(this.caps.jobNames, checkedCap(maxQueues), this.caps.exceptionNames));
+	}
+
+	/**
+	 * Returns a copy that reports at most the given number of distinct exception names; runs failing with any
+	 * further exception type are reported as {@code exception="other"} (default
+	 * {@value #DEFAULT_MAX_EXCEPTION_NAMES}).
+	 * @param maxExceptionNames the cap, at least 1
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the cap is less than 1
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withMaxExceptionNames(int maxExceptionNames) {
+		return withCaps(new Caps(this.caps.jobNames, this.caps.queues, checkedCap(maxExceptionNames)));
+	}
+
+	private JobMeterSettings withCaps(Caps caps) {
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions, caps);
+	}
+
+	private static int checkedCap(int cap) {
+		if (cap < 1) {
+			throw new IllegalArgumentException("A cap on distinct label values must be at least 1; got " + cap);
+		}
+		return cap;
+	}
+
+	int maxJobNames() {
+		return this.caps.jobNames;
+	}
+
+	int maxQueues() {
+		return this.caps.queues;
+	}
+
+	int maxExceptionNames() {
+		return this.caps.exceptionNames;
+	}
+
+	private record Caps(int jobNames, int queues, int exceptionNames) {
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.jobmetrics.micrometer;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
@@ -53,6 +54,11 @@ public final class MicrometerJobTracer implements JobTracer {
 
 	private final ConcurrentMap<String, ConcurrentMap<String, JobMeters>> jobs = new ConcurrentHashMap<>();
 
+	private final LabelLimits limits;
+
+	// Built once: the folded path looks up the meters of "other" on every run, and must not allocate a lambda.
+	private final Function<String, ConcurrentMap<String, JobMeters>> newJob = (name) -> new ConcurrentHashMap<>();
+
 	/**
 	 * Creates a tracer with {@link JobMeterSettings#defaults() default settings}.
 	 * @param registry the registry to record into
@@ -69,17 +75,32 @@ public final class MicrometerJobTracer implements JobTracer {
 	public MicrometerJobTracer(MeterRegistry registry, JobMeterSettings settings) {
 		this.registry = registry;
 		this.settings = settings;
+		this.limits = new LabelLimits(registry, settings);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * A registry that fails to build the meters is logged, as at a run, and does not fail the caller: the job's
+	 * runs are then traced as far as the registry allows.
+	 * @throws IllegalArgumentException if the job name is {@code null} or blank
+	 */
 	@Override
 	public void register(String jobName, @Nullable String queue) {
-		meters(jobName, queue);
+		checkJobName(jobName);
+		try {
+			meters(jobName, queue, false);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the meters of job '" + jobName + "'", ex);
+		}
 	}
 
 	@Override
 	public JobRun start(String jobName, @Nullable String queue) {
 		try {
-			return meters(jobName, queue).start(TracedRunScope.isOpen());
+			checkJobName(jobName);
+			return meters(jobName, queue, true).start(TracedRunScope.isOpen());
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + jobName + "'", ex);
@@ -100,20 +121,38 @@ public final class MicrometerJobTracer implements JobTracer {
 		return (meters != null) ? meters.workedSeconds() : 0;
 	}
 
-	// Two lookups by the caller's own strings, so that the hot path builds no composite key.
-	private JobMeters meters(String jobName, @Nullable String queue) {
+	private static void checkJobName(String jobName) {
 		if (jobName == null || jobName.isBlank()) {
 			throw new IllegalArgumentException("A job name is required; got '" + jobName + "'");
 		}
+	}
+
+	// Two lookups by the caller's own strings, so that the hot path builds no composite key. Only a name or queue
+	// not seen before goes past them, to be admitted under its cap or folded into "other"; a folded name is not
+	// remembered, so that a stream of new names costs no memory, and finds the meters of "other" in two lookups.
+	private JobMeters meters(String jobName, @Nullable String queue, boolean run) {
+		String name = jobName;
 		String queueTag = queueTag(queue);
-		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
+		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(name);
 		if (byQueue == null) {
-			byQueue = this.jobs.computeIfAbsent(jobName, (name) -> new ConcurrentHashMap<>());
+			name = this.limits.jobNames().admit(name);
+			if (run && name == LabelLimits.OTHER && !jobName.equals(LabelLimits.OTHER)) {
+				this.limits.jobNames().folded();
+			}
+			byQueue = this.jobs.computeIfAbsent(name, this.newJob);
 		}
 		JobMeters meters = byQueue.get(queueTag);
 		if (meters == null) {
-			meters = byQueue.computeIfAbsent(queueTag,
-					(key) -> new JobMeters(this.registry, jobName, key, this.settings));
+			String admitted = this.limits.queues().admit(queueTag);
+			if (run && admitted == LabelLimits.OTHER && !queueTag.equals(LabelLimits.OTHER)) {
+				this.limits.queues().folded();
+			}
+			meters = byQueue.get(admitted);
+			if (meters == null) {
+				String meterName = name;
+				meters = byQueue.computeIfAbsent(admitted,
+						(key) -> new JobMeters(this.registry, meterName, key, this.settings, this.limits));
+			}
 		}
 		return meters;
 	}
