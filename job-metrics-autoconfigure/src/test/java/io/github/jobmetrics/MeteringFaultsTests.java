@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +44,7 @@ class MeteringFaultsTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class))
+				TaskSchedulingAutoConfiguration.class, JobMetricsAutoConfiguration.class))
 		.withPropertyValues("job-metrics.instrument.scheduled=true")
 		.withUserConfiguration(BrokenFilterConfiguration.class);
 
@@ -57,7 +59,7 @@ class MeteringFaultsTests {
 	@Test
 	void jobsRunUnchangedAndTheFailureIsLoggedOnce(CapturedOutput output) {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasNotFailed();
+			assertThat(context).hasNotFailed().hasSingleBean(ThreadPoolTaskScheduler.class);
 			Jobs jobs = context.getBean(Jobs.class);
 			for (int i = 0; i < 100; i++) {
 				assertThat(jobs.compute(i)).isEqualTo(i * 2);

@@ -2,6 +2,7 @@ package io.github.jobmetrics.scheduling;
 
 import java.util.function.Supplier;
 
+import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -53,11 +54,17 @@ public final class WorkerCapacityMeters implements SmartInitializingSingleton, B
 	}
 
 	// No base unit: Prometheus would append it to the name, and the capacity is a count of workers.
+	// A registry that fails here costs this gauge, never the application's start-up.
 	private static void register(MeterRegistry registry, String pool, Object scheduler) {
-		Gauge.builder("job.worker.capacity", scheduler, WorkerCapacityMeters::capacity)
-			.description("Runs the pool can work on at once; rate(job_worked_seconds_total) over it is saturation")
-			.tags("pool", pool, "queue", ScheduledJob.NONE)
-			.register(registry);
+		try {
+			Gauge.builder("job.worker.capacity", scheduler, WorkerCapacityMeters::capacity)
+				.description("Runs the pool can work on at once; rate(job_worked_seconds_total) over it is saturation")
+				.tags("pool", pool, "queue", ScheduledJob.NONE)
+				.register(registry);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the worker capacity of scheduler '" + pool + "'", ex);
+		}
 	}
 
 	static double capacity(Object scheduler) {
