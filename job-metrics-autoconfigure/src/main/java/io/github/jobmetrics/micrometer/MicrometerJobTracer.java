@@ -38,11 +38,19 @@ import org.jspecify.annotations.Nullable;
  * built (start-up for a registered job, else its first run), never NaN</td></tr>
  * <tr><td>{@code job.oldest.inflight.age} ({@code job_oldest_inflight_age_seconds})</td><td>Gauge</td>
  * <td></td><td>age of the longest-running run in progress, 0 when none</td></tr>
+ * <tr><td>{@code job.metrics.label.overflow} ({@code job_metrics_label_overflow_total})</td><td>Counter</td>
+ * <td>{@code label} only</td><td>runs whose job name, queue or exception was reported as {@code other} because
+ * that label had reached its cap; one series per label, at 0 from when the tracer is built</td></tr>
  * </table>
  * <p>
  * A failed run increments both {@code job.executions} and {@code job.exceptions}. Meters of a job are built
  * on its first run, or ahead of it by {@link #register(String, String)} so that dashboards show 0 instead of
  * no data. A failure of the metrics code is logged and never reaches the job.
+ * <p>
+ * The distinct values of {@code job.name}, {@code queue} and {@code exception} are capped
+ * ({@link JobMeterSettings#withMaxJobNames(int)} and its siblings): past a cap a new value is reported as
+ * {@code other}, whose meters are those of one job shared by every folded name, so that its in-flight runs and
+ * worked time stay exact. A name seen before costs the same two map lookups as without caps.
  *
  * @since 0.1.0
  */
