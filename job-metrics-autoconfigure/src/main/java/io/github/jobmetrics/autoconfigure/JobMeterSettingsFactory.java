@@ -32,7 +32,10 @@ final class JobMeterSettingsFactory {
 		JobMeterSettings settings = JobMeterSettings.defaults()
 			.withDefaultBuckets(checkedBuckets(PREFIX + "buckets", properties.getBuckets()))
 			.withDefaultQueueWaitBuckets(checkedBuckets(PREFIX + "queue-wait-buckets", properties.getQueueWaitBuckets()))
-			.withRetryExceptions(retryExceptions(properties.getRetryExceptions(), classLoader));
+			.withRetryExceptions(retryExceptions(properties.getRetryExceptions(), classLoader))
+			.withMaxJobNames(checkedCap("max-job-names", properties.getMaxJobNames()))
+			.withMaxQueues(checkedCap("max-queues", properties.getMaxQueues()))
+			.withMaxExceptionNames(checkedCap("max-exception-names", properties.getMaxExceptionNames()));
 		// Every extra tag key becomes a label of every job's meters, so keys clash across jobs too.
 		Set<String> tagKeys = new LinkedHashSet<>();
 		properties.getJobs().values().forEach((job) -> tagKeys.addAll(job.getTags().keySet()));
@@ -61,6 +64,15 @@ final class JobMeterSettingsFactory {
 			}
 		}
 		return settings;
+	}
+
+	private static int checkedCap(String name, int cap) {
+		if (cap < 1) {
+			throw new JobMetricsConfigurationException(PREFIX + name, "is " + cap + "; a cap on distinct label values "
+					+ "must let at least one value through (past it, values are reported as \"other\")",
+					"Set " + PREFIX + name + " to 1 or more, or remove it for the default");
+		}
+		return cap;
 	}
 
 	private static List<Duration> checkedBuckets(String key, List<Duration> buckets) {

@@ -76,6 +76,24 @@ public class JobMetricsProperties {
 	 */
 	private final Amqp amqp = new Amqp();
 
+	/**
+	 * Most distinct job_name values to report. Runs of further job names are reported as job_name="other" and
+	 * counted in job_metrics_label_overflow_total{label="job_name"}; the first is logged as a warning.
+	 */
+	private int maxJobNames = JobMeterSettings.DEFAULT_MAX_JOB_NAMES;
+
+	/**
+	 * Most distinct queue values to report, besides "none". Runs from further queues are reported as
+	 * queue="other" and counted in job_metrics_label_overflow_total{label="queue"}.
+	 */
+	private int maxQueues = JobMeterSettings.DEFAULT_MAX_QUEUES;
+
+	/**
+	 * Most distinct exception values to report in job_exceptions_total. Runs failing with further exception
+	 * types are reported as exception="other" and counted in job_metrics_label_overflow_total{label="exception"}.
+	 */
+	private int maxExceptionNames = JobMeterSettings.DEFAULT_MAX_EXCEPTION_NAMES;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -130,6 +148,60 @@ public class JobMetricsProperties {
 
 	public Amqp getAmqp() {
 		return this.amqp;
+	}
+
+	/**
+	 * Returns the most distinct job names to report.
+	 * @return the cap on job_name values
+	 * @since 0.2.0
+	 */
+	public int getMaxJobNames() {
+		return this.maxJobNames;
+	}
+
+	/**
+	 * Sets the most distinct job names to report.
+	 * @param maxJobNames the cap on job_name values, at least 1
+	 * @since 0.2.0
+	 */
+	public void setMaxJobNames(int maxJobNames) {
+		this.maxJobNames = maxJobNames;
+	}
+
+	/**
+	 * Returns the most distinct queues to report, besides "none".
+	 * @return the cap on queue values
+	 * @since 0.2.0
+	 */
+	public int getMaxQueues() {
+		return this.maxQueues;
+	}
+
+	/**
+	 * Sets the most distinct queues to report, besides "none".
+	 * @param maxQueues the cap on queue values, at least 1
+	 * @since 0.2.0
+	 */
+	public void setMaxQueues(int maxQueues) {
+		this.maxQueues = maxQueues;
+	}
+
+	/**
+	 * Returns the most distinct exception names to report.
+	 * @return the cap on exception values
+	 * @since 0.2.0
+	 */
+	public int getMaxExceptionNames() {
+		return this.maxExceptionNames;
+	}
+
+	/**
+	 * Sets the most distinct exception names to report.
+	 * @param maxExceptionNames the cap on exception values, at least 1
+	 * @since 0.2.0
+	 */
+	public void setMaxExceptionNames(int maxExceptionNames) {
+		this.maxExceptionNames = maxExceptionNames;
 	}
 
 	/**

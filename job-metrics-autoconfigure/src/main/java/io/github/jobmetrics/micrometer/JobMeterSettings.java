@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link MicrometerJobTracer} builds the meters of each job: histogram buckets (by default and per
- * job), extra static tags per job, and which exceptions count as {@code result="retry"}. Immutable; each
+ * job), extra static tags per job, which exceptions count as {@code result="retry"}, and the caps on distinct
+ * job names, queues and exception names. Immutable; each
  * {@code with...} method returns a changed copy.
  *
  * @since 0.1.0
@@ -60,8 +61,27 @@ public final class JobMeterSettings {
 			"instance",
 			"Prometheus sets on every scraped series to the scraped target (yours would be renamed exported_instance)");
 
+	/**
+	 * The default cap on distinct {@code job_name} values.
+	 * @since 0.2.0
+	 */
+	public static final int DEFAULT_MAX_JOB_NAMES = 200;
+
+	/**
+	 * The default cap on distinct {@code queue} values.
+	 * @since 0.2.0
+	 */
+	public static final int DEFAULT_MAX_QUEUES = 200;
+
+	/**
+	 * The default cap on distinct {@code exception} values.
+	 * @since 0.2.0
+	 */
+	public static final int DEFAULT_MAX_EXCEPTION_NAMES = 50;
+
 	private static final JobMeterSettings DEFAULTS = new JobMeterSettings(DEFAULT_BUCKETS, Map.of(), Map.of(),
-			List.of(), QueueWaitBuckets.DEFAULTS);
+			List.of(), QueueWaitBuckets.DEFAULTS,
+			new Caps(DEFAULT_MAX_JOB_NAMES, DEFAULT_MAX_QUEUES, DEFAULT_MAX_EXCEPTION_NAMES));
 
 	private final List<Duration> defaultBuckets;
 
@@ -75,14 +95,17 @@ public final class JobMeterSettings {
 
 	private final Set<String> extraTagKeys;
 
+	private final Caps caps;
+
 	private JobMeterSettings(List<Duration> defaultBuckets, Map<String, List<Duration>> jobBuckets,
 			Map<String, Map<String, String>> jobTags, List<Class<? extends Throwable>> retryExceptions,
-			QueueWaitBuckets queueWaitBuckets) {
+			QueueWaitBuckets queueWaitBuckets, Caps caps) {
 		this.defaultBuckets = defaultBuckets;
 		this.jobBuckets = jobBuckets;
 		this.queueWaitBuckets = queueWaitBuckets;
 		this.jobTags = jobTags;
 		this.retryExceptions = retryExceptions;
+		this.caps = caps;
 		Set<String> keys = new TreeSet<>();
 		jobTags.values().forEach((tags) -> keys.addAll(tags.keySet()));
 		this.extraTagKeys = Collections.unmodifiableSet(keys);
@@ -104,7 +127,7 @@ public final class JobMeterSettings {
 	 */
 	public JobMeterSettings withDefaultBuckets(List<Duration> buckets) {
 		return new JobMeterSettings(checkedBuckets(buckets), this.jobBuckets, this.jobTags, this.retryExceptions,
-				this.queueWaitBuckets);
+				this.queueWaitBuckets, this.caps);
 	}
 
 	/**
@@ -118,7 +141,7 @@ public final class JobMeterSettings {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.jobBuckets);
 		copy.put(jobName, checkedBuckets(buckets));
 		return new JobMeterSettings(this.defaultBuckets, Map.copyOf(copy), this.jobTags, this.retryExceptions,
-				this.queueWaitBuckets);
+				this.queueWaitBuckets, this.caps);
 	}
 
 	/**
@@ -146,7 +169,7 @@ public final class JobMeterSettings {
 		Map<String, Map<String, String>> copy = new LinkedHashMap<>(this.jobTags);
 		copy.put(jobName, Map.copyOf(tags));
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, Map.copyOf(copy), this.retryExceptions,
-				this.queueWaitBuckets);
+				this.queueWaitBuckets, this.caps);
 	}
 
 	/**
@@ -157,7 +180,71 @@ public final class JobMeterSettings {
 	 */
 	public JobMeterSettings withRetryExceptions(List<Class<? extends Throwable>> exceptions) {
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, List.copyOf(exceptions),
-				this.queueWaitBuckets);
+				this.queueWaitBuckets, this.caps);
+	}
+
+	/**
+	 * Returns a copy that reports at most the given number of distinct job names; the runs of any further name
+	 * are reported as {@code job_name="other"} (default {@value #DEFAULT_MAX_JOB_NAMES}).
+	 * @param maxJobNames the cap, at least 1
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the cap is less than 1
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withMaxJobNames(int maxJobNames) {
+		return withCaps(new Caps(checkedCap(maxJobNames), this.caps.queues, this.caps.exceptionNames));
+	}
+
+	/**
+	 * Returns a copy that reports at most the given number of distinct queues besides {@code none}; the runs
+	 * from any further queue are reported as {@code queue="other"} (default {@value #DEFAULT_MAX_QUEUES}).
+	 * @param maxQueues the cap, at least 1
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the cap is less than 1
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withMaxQueues(int maxQueues) {
+		return withCaps(new Caps(this.caps.jobNames, checkedCap(maxQueues), this.caps.exceptionNames));
+	}
+
+	/**
+	 * Returns a copy that reports at most the given number of distinct exception names; runs failing with any
+	 * further exception type are reported as {@code exception="other"} (default
+	 * {@value #DEFAULT_MAX_EXCEPTION_NAMES}).
+	 * @param maxExceptionNames the cap, at least 1
+	 * @return the changed settings
+	 * @throws IllegalArgumentException if the cap is less than 1
+	 * @since 0.2.0
+	 */
+	public JobMeterSettings withMaxExceptionNames(int maxExceptionNames) {
+		return withCaps(new Caps(this.caps.jobNames, this.caps.queues, checkedCap(maxExceptionNames)));
+	}
+
+	private JobMeterSettings withCaps(Caps caps) {
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
+				this.queueWaitBuckets, caps);
+	}
+
+	private static int checkedCap(int cap) {
+		if (cap < 1) {
+			throw new IllegalArgumentException("A cap on distinct label values must be at least 1; got " + cap);
+		}
+		return cap;
+	}
+
+	int maxJobNames() {
+		return this.caps.jobNames;
+	}
+
+	int maxQueues() {
+		return this.caps.queues;
+	}
+
+	int maxExceptionNames() {
+		return this.caps.exceptionNames;
+	}
+
+	private record Caps(int jobNames, int queues, int exceptionNames) {
 	}
 
 	/**
@@ -290,7 +377,7 @@ public final class JobMeterSettings {
 	 */
 	public JobMeterSettings withDefaultQueueWaitBuckets(List<Duration> buckets) {
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
-				new QueueWaitBuckets(checkedBuckets(buckets), this.queueWaitBuckets.byJob()));
+				new QueueWaitBuckets(checkedBuckets(buckets), this.queueWaitBuckets.byJob()), this.caps);
 	}
 
 	/**
@@ -305,7 +392,7 @@ public final class JobMeterSettings {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.queueWaitBuckets.byJob());
 		copy.put(jobName, checkedBuckets(buckets));
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
-				new QueueWaitBuckets(this.queueWaitBuckets.defaults(), Map.copyOf(copy)));
+				new QueueWaitBuckets(this.queueWaitBuckets.defaults(), Map.copyOf(copy)), this.caps);
 	}
 
 	List<Duration> queueWaitBucketsFor(String jobName) {

@@ -69,9 +69,12 @@ final class JobMeters {
 
 	private final Counter retries;
 
-	private final ConcurrentMap<Class<?>, Counter> failureExceptions = new ConcurrentHashMap<>();
+	private final LabelLimits limits;
 
-	private final ConcurrentMap<Class<?>, Counter> retryExceptions = new ConcurrentHashMap<>();
+	// By exception type, the counter of its name, or of "other" once the exception label reached its cap.
+	private final ConcurrentMap<Class<?>, ExceptionCounter> failureExceptions = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<Class<?>, ExceptionCounter> retryExceptions = new ConcurrentHashMap<>();
 
 	private final String queue;
 
@@ -86,8 +89,9 @@ final class JobMeters {
 
 	private volatile @Nullable QueueMeters queueMeters;
 
-	JobMeters(MeterRegistry registry, String jobName, String queue, JobMeterSettings settings) {
+	JobMeters(MeterRegistry registry, String jobName, String queue, JobMeterSettings settings, LabelLimits limits) {
 		this.registry = registry;
+		this.limits = limits;
 		this.clock = registry.config().clock();
 		this.settings = settings;
 		this.jobName = jobName;
@@ -152,7 +156,11 @@ final class JobMeters {
 			}
 			else {
 				(retry ? this.retries : this.failures).increment();
-				exceptions(retry, failure.getClass()).increment();
+				ExceptionCounter exception = exceptions(retry, failure.getClass());
+				exception.counter().increment();
+				if (exception.folded()) {
+					this.limits.exceptionNames().folded();
+				}
 			}
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -192,19 +200,27 @@ final class JobMeters {
 		return this.settings.isRetryable(failure);
 	}
 
-	private Counter exceptions(boolean retry, Class<?> type) {
-		ConcurrentMap<Class<?>, Counter> counters = retry ? this.retryExceptions : this.failureExceptions;
-		Counter counter = counters.get(type);
+	private ExceptionCounter exceptions(boolean retry, Class<?> type) {
+		ConcurrentMap<Class<?>, ExceptionCounter> counters = retry ? this.retryExceptions : this.failureExceptions;
+		ExceptionCounter counter = counters.get(type);
 		if (counter == null) {
-			counter = counters.computeIfAbsent(type, (key) -> Counter.builder("job.exceptions")
-				.description("Failed runs by result (failure or retry) and exception type")
-				.baseUnit(EXCEPTIONS)
-				.tags(this.tags)
-				.tag(RESULT, retry ? "retry" : "failure")
-				.tag(EXCEPTION, exceptionName(key))
-				.register(this.registry));
+			counter = counters.computeIfAbsent(type, (key) -> {
+				String name = exceptionName(key);
+				String admitted = this.limits.exceptionNames().admit(name);
+				Counter exceptions = Counter.builder("job.exceptions")
+					.description("Failed runs by result (failure or retry) and exception type")
+					.baseUnit(EXCEPTIONS)
+					.tags(this.tags)
+					.tag(RESULT, retry ? "retry" : "failure")
+					.tag(EXCEPTION, admitted)
+					.register(this.registry);
+				return new ExceptionCounter(exceptions, !admitted.equals(name));
+			});
 		}
 		return counter;
+	}
+
+	private record ExceptionCounter(Counter counter, boolean folded) {
 	}
 
 	private Counter executions(String result) {

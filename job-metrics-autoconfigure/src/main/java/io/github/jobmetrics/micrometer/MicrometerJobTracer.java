@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
@@ -40,11 +41,19 @@ import org.jspecify.annotations.Nullable;
  * built (start-up for a registered job, else its first run), never NaN</td></tr>
  * <tr><td>{@code job.oldest.inflight.age} ({@code job_oldest_inflight_age_seconds})</td><td>Gauge</td>
  * <td></td><td>age of the longest-running run in progress, 0 when none</td></tr>
+ * <tr><td>{@code job.metrics.label.overflow} ({@code job_metrics_label_overflow_total})</td><td>Counter</td>
+ * <td>{@code label} only</td><td>runs whose job name, queue or exception was reported as {@code other} because
+ * that label had reached its cap; one series per label, at 0 from when the tracer is built</td></tr>
  * </table>
  * <p>
  * A failed run increments both {@code job.executions} and {@code job.exceptions}. Meters of a job are built
  * on its first run, or ahead of it by {@link #register(String, String)} so that dashboards show 0 instead of
  * no data. A failure of the metrics code is logged and never reaches the job.
+ * <p>
+ * The distinct values of {@code job.name}, {@code queue} and {@code exception} are capped
+ * ({@link JobMeterSettings#withMaxJobNames(int)} and its siblings): past a cap a new value is reported as
+ * {@code other}, whose meters are those of one job shared by every folded name, so that its in-flight runs and
+ * worked time stay exact. A name seen before costs the same two map lookups as without caps.
  *
  * @since 0.1.0
  */
@@ -55,6 +64,11 @@ public final class MicrometerJobTracer implements JobTracer {
 	private final JobMeterSettings settings;
 
 	private final ConcurrentMap<String, ConcurrentMap<String, JobMeters>> jobs = new ConcurrentHashMap<>();
+
+	private final LabelLimits limits;
+
+	// Built once: the folded path looks up the meters of "other" on every run, and must not allocate a lambda.
+	private final Function<String, ConcurrentMap<String, JobMeters>> newJob = (name) -> new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a tracer with {@link JobMeterSettings#defaults() default settings}.
@@ -72,17 +86,32 @@ public final class MicrometerJobTracer implements JobTracer {
 	public MicrometerJobTracer(MeterRegistry registry, JobMeterSettings settings) {
 		this.registry = registry;
 		this.settings = settings;
+		this.limits = new LabelLimits(registry, settings);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * A registry that fails to build the meters is logged, as at a run, and does not fail the caller: the job's
+	 * runs are then traced as far as the registry allows.
+	 * @throws IllegalArgumentException if the job name is {@code null} or blank
+	 */
 	@Override
 	public void register(String jobName, @Nullable String queue) {
-		meters(jobName, queue);
+		checkJobName(jobName);
+		try {
+			meters(jobName, queue, false);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the meters of job '" + jobName + "'", ex);
+		}
 	}
 
 	@Override
 	public JobRun start(String jobName, @Nullable String queue) {
 		try {
-			return meters(jobName, queue).start(TracedRunScope.isOpen());
+			checkJobName(jobName);
+			return meters(jobName, queue, true).start(TracedRunScope.isOpen());
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + jobName + "'", ex);
@@ -125,20 +154,38 @@ public final class MicrometerJobTracer implements JobTracer {
 		return snapshots;
 	}
 
-	// Two lookups by the caller's own strings, so that the hot path builds no composite key.
-	private JobMeters meters(String jobName, @Nullable String queue) {
+	private static void checkJobName(String jobName) {
 		if (jobName == null || jobName.isBlank()) {
 			throw new IllegalArgumentException("A job name is required; got '" + jobName + "'");
 		}
+	}
+
+	// Two lookups by the caller's own strings, so that the hot path builds no composite key. Only a name or queue
+	// not seen before goes past them, to be admitted under its cap or folded into "other"; a folded name is not
+	// remembered, so that a stream of new names costs no memory, and finds the meters of "other" in two lookups.
+	private JobMeters meters(String jobName, @Nullable String queue, boolean run) {
+		String name = jobName;
 		String queueTag = queueTag(queue);
-		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
+		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(name);
 		if (byQueue == null) {
-			byQueue = this.jobs.computeIfAbsent(jobName, (name) -> new ConcurrentHashMap<>());
+			name = this.limits.jobNames().admit(name);
+			if (run && name == LabelLimits.OTHER && !jobName.equals(LabelLimits.OTHER)) {
+				this.limits.jobNames().folded();
+			}
+			byQueue = this.jobs.computeIfAbsent(name, this.newJob);
 		}
 		JobMeters meters = byQueue.get(queueTag);
 		if (meters == null) {
-			meters = byQueue.computeIfAbsent(queueTag,
-					(key) -> new JobMeters(this.registry, jobName, key, this.settings));
+			String admitted = this.limits.queues().admit(queueTag);
+			if (run && admitted == LabelLimits.OTHER && !queueTag.equals(LabelLimits.OTHER)) {
+				this.limits.queues().folded();
+			}
+			meters = byQueue.get(admitted);
+			if (meters == null) {
+				String meterName = name;
+				meters = byQueue.computeIfAbsent(admitted,
+						(key) -> new JobMeters(this.registry, meterName, key, this.settings, this.limits));
+			}
 		}
 		return meters;
 	}

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
@@ -112,11 +113,17 @@ final class ScheduledJobs {
 		return method.getDeclaringClass().getName() + "." + method.getName();
 	}
 
+	// A registry that fails here must not stop the task from being scheduled: wrap() then leaves it as it is.
 	private void register(ScheduledJob job) {
-		if (job.tracedByScheduler()) {
-			this.tracer.register(job.name(), job.queue());
+		try {
+			if (job.tracedByScheduler()) {
+				this.tracer.register(job.name(), job.queue());
+			}
+			lagTimer(job);
 		}
-		lagTimer(job);
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the meters of scheduled job '" + job.name() + "'", ex);
+		}
 	}
 
 	/**
@@ -152,8 +159,15 @@ final class ScheduledJobs {
 	}
 
 	Runnable wrap(Runnable task, ScheduledJob job, PlannedStarts plannedStarts) {
-		return new ScheduledRun(task, job, plannedStarts, lagTimer(job),
-				job.tracedByScheduler() ? this.tracer : null);
+		Timer lag;
+		try {
+			lag = lagTimer(job);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("build the schedule lag timer of job '" + job.name() + "'", ex);
+			return task;
+		}
+		return new ScheduledRun(task, job, plannedStarts, lag, job.tracedByScheduler() ? this.tracer : null);
 	}
 
 	private Timer lagTimer(ScheduledJob job) {

@@ -3,6 +3,7 @@ package io.github.jobmetrics.scheduling;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
+import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -71,11 +72,17 @@ public final class WorkerCapacityMeters implements SmartInitializingSingleton, B
 	// No base unit: Prometheus would append it to the name, and the capacity is a count of workers.
 	public static <T> void register(MeterRegistry registry, String pool, String queue, T source,
 			ToDoubleFunction<T> capacity) {
-		Gauge.builder("job.worker.capacity", source, capacity)
-			.description("Runs the pool can work on at once; rate(job_worked_seconds_total) over it is saturation")
-			.tags("pool", pool, "queue", queue.isEmpty() ? ScheduledJob.NONE : queue)
-			.strongReference(true)
-			.register(registry);
+		// A registry that fails here costs this gauge, never the application's start-up.
+		try {
+			Gauge.builder("job.worker.capacity", source, capacity)
+				.description("Runs the pool can work on at once; rate(job_worked_seconds_total) over it is saturation")
+				.tags("pool", pool, "queue", queue.isEmpty() ? ScheduledJob.NONE : queue)
+				.strongReference(true)
+				.register(registry);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the worker capacity of pool '" + pool + "'", ex);
+		}
 	}
 
 	static double capacity(Object scheduler) {

@@ -327,6 +327,26 @@ class JobMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void capsDistinctJobNamesAsConfigured() {
+		this.contextRunner.withPropertyValues("job-metrics.max-job-names=2").run((context) -> {
+			JobTracer tracer = context.getBean(JobTracer.class);
+			for (int i = 0; i < 5; i++) {
+				tracer.start("dyn-" + i).close();
+			}
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("job.worked").functionCounters()).hasSize(3);
+			assertThat(registry.get("job.metrics.label.overflow").tag("label", "job_name").counter().count())
+				.isEqualTo(3);
+		});
+	}
+
+	@Test
+	void failsOnACapBelowOne() {
+		this.contextRunner.withPropertyValues("job-metrics.max-exception-names=0")
+			.run(failsNaming("job-metrics.max-exception-names", "is 0; a cap on distinct label values"));
+	}
+
+	@Test
 	void failsOnTracedJobOnAPrivateMethod() {
 		this.contextRunner.withBean(PrivateJob.class)
 			.run(failsNaming("@TracedJob on " + PrivateJob.class.getName() + ".run()", "private method"));
