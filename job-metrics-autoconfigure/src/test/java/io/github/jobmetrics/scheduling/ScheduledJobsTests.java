@@ -117,12 +117,22 @@ class ScheduledJobsTests {
 			.run((context) -> {
 				QuickJob job = context.getBean(QuickJob.class);
 				await().atMost(Duration.ofSeconds(30)).until(() -> job.runs().size() >= 5);
-				// A free worker only has to wake up: the same noise bound as the busy test, where waiting for
-				// a worker shows as at least half a period.
-				assertThat(job.runs().subList(1, 5)).allSatisfy((run) -> assertThat(run.recordedLag).isBetween(0L,
-						TOLERANCE));
-				assertThat(bucketCount(context.getBean(MeterRegistry.class), "QuickJob.run", Duration.ofMillis(50)))
-					.isEqualTo(job.runs().size());
+				// A free worker only has to wake up, where waiting for a busy one costs at least half a period (the
+				// busy test). Half a period is the bound, not the few milliseconds a quiet machine shows, so that a
+				// loaded build machine does not fail it; a copy, since the job keeps running.
+				List<Run> runs = List.copyOf(job.runs());
+				assertThat(runs.subList(1, 5)).allSatisfy((run) -> assertThat(run.recordedLag).isBetween(0L,
+						PERIOD.toNanos() / 2));
+				io.micrometer.core.instrument.distribution.HistogramSnapshot lags = context.getBean(MeterRegistry.class)
+					.get("job.schedule.lag")
+					.tag("job.name", "QuickJob.run")
+					.timer()
+					.takeSnapshot();
+				assertThat(java.util.Arrays.stream(lags.histogramCounts())
+					.filter((count) -> count.bucket(TimeUnit.MILLISECONDS) == 50)
+					.findFirst()
+					.orElseThrow()
+					.count()).isEqualTo(lags.count());
 			});
 	}
 
