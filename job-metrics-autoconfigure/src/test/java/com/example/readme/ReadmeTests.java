@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * which must start and serve a scrape that shows what the block configures.</li>
  * <li>PromQL: each query is evaluated by {@code promtool test rules} against input series, with the results
  * the README promises (tests in {@code src/test/resources/promql}).</li>
- * <li>The dependency and the commands: they name this build's starter and what CI runs.</li>
+ * <li>The dependency and the commands: they name this build's starter and what CI runs; the dependency set of
+ * each older Spring Boot line is the one its {@code compat/boot-*} module is tested with.</li>
  * </ul>
  */
 class ReadmeTests {
@@ -114,7 +115,7 @@ class ReadmeTests {
 	@Test
 	void dependencySnippetNamesTheStarterOfThisBuild() throws IOException {
 		List<Snippet> snippets = snippets("xml");
-		assertThat(snippets).hasSize(1);
+		assertThat(snippets).isNotEmpty();
 		String rootPom = Files.readString(ROOT.resolve("pom.xml"));
 		String version = first(rootPom, "<version>([^<]+)</version>");
 		String groupId = first(rootPom, "<groupId>([^<]+)</groupId>");
@@ -122,6 +123,54 @@ class ReadmeTests {
 		assertThat(starterPom).contains("<artifactId>job-metrics-spring-boot-starter</artifactId>");
 		assertThat(snippets.get(0).text()).contains("<groupId>" + groupId + "</groupId>",
 				"<artifactId>job-metrics-spring-boot-starter</artifactId>", "<version>" + version + "</version>");
+	}
+
+	// The compat module of each line depends on exactly the README's set (between its "README" markers) and
+	// runs the tests on that line's dependency management, so a snippet that works nowhere cannot stand.
+	@Test
+	void eachBootLineSnippetIsTheDependencySetItsCompatModuleIsTestedWith() throws IOException {
+		List<String> lines = Files.readAllLines(README);
+		Map<String, Integer> headings = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < lines.size(); i++) {
+			Matcher heading = Pattern.compile("### Spring Boot (\\d+\\.\\d+)").matcher(lines.get(i).strip());
+			if (heading.matches()) {
+				headings.put(heading.group(1), i);
+			}
+		}
+		assertThat(headings).containsOnlyKeys("3.5", "4.0");
+		String version = first(Files.readString(ROOT.resolve("pom.xml")), "<version>([^<]+)</version>");
+		for (Map.Entry<String, Integer> heading : headings.entrySet()) {
+			String line = heading.getKey();
+			List<Snippet> snippets = snippets("xml").stream()
+				.filter((snippet) -> snippet.line() > heading.getValue()
+						&& lines.subList(heading.getValue() + 1, snippet.line()).stream().noneMatch((text) -> text.startsWith("#")))
+				.toList();
+			assertThat(snippets).as("XML blocks under '### Spring Boot %s'", line).hasSize(1);
+			String pom = Files.readString(ROOT.resolve("compat/boot-" + line + "/pom.xml"));
+			assertThat(first(pom, "<spring-boot.version>([^<]+)</spring-boot.version>")).startsWith(line + ".");
+			String tested = first(pom, "(?s)<!-- README \"Spring Boot " + Pattern.quote(line)
+					+ "\": begin[^>]*-->(.*)<!-- README \"Spring Boot " + Pattern.quote(line) + "\": end -->");
+			List<String> documented = dependencies(snippets.get(0).text());
+			assertThat(documented).as("the Spring Boot %s block at README.md line %d", line, snippets.get(0).line())
+				.containsExactlyElementsOf(dependencies(tested).stream()
+					.map((dependency) -> dependency.startsWith("io.github.jobmetrics:") ? dependency + ":" + version
+							: dependency)
+					.toList());
+		}
+	}
+
+	// groupId:artifactId[:version] of each <dependency> of a block, in order.
+	private static List<String> dependencies(String xml) {
+		Matcher dependency = Pattern.compile("(?s)<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)"
+				+ "</artifactId>\\s*(?:<version>([^<]+)</version>\\s*)?</dependency>").matcher(xml);
+		List<String> dependencies = new ArrayList<>();
+		while (dependency.find()) {
+			dependencies.add(dependency.group(1) + ":" + dependency.group(2)
+					+ ((dependency.group(3) != null) ? ":" + dependency.group(3) : ""));
+		}
+		assertThat(xml.split("<dependency>", -1)).as("every <dependency> of%n%s parsed", xml)
+			.hasSize(dependencies.size() + 1);
+		return dependencies;
 	}
 
 	@Test

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,9 +37,11 @@ import static org.awaitility.Awaitility.await;
  * End-to-end tests: a Spring Boot application with {@code @TracedJob} beans, scraped over HTTP at
  * {@code /actuator/prometheus}. Each test uses jobs that no other test runs, so they share one context.
  */
+// Metrics export is off in tests unless switched on: spring.test.metrics.export is Boot 4's switch (as
+// @AutoConfigureMetrics sets it), spring.test.observability.auto-configure Boot 3.5's; each line ignores the other.
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "management.endpoints.web.exposure.include=prometheus")
-@AutoConfigureMetrics
+		properties = { "management.endpoints.web.exposure.include=prometheus", "spring.test.metrics.export=true",
+				"spring.test.observability.auto-configure=true" })
 class JobMetricsEndToEndTests {
 
 	private static final List<String> DEFAULT_BUCKETS = List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.25",

@@ -289,7 +289,7 @@ public final class JobMeterSettings {
 	 * not become a label that job-metrics sets ({@code job_name}, {@code queue}, {@code result},
 	 * {@code exception}), that Prometheus reserves ({@code le}, {@code quantile}) or sets on every scraped
 	 * series ({@code job}, {@code instance}), a label with a {@code :} (unreadable for Prometheus before
-	 * 3.0), nor the same label as another extra tag key. Values are escaped by the exposition formats and
+	 * 3.0, and turned into {@code _} by Micrometer 1.15), nor the same label as another extra tag key. Values are escaped by the exposition formats and
 	 * only need to be non-empty.
 	 * @param key the tag key
 	 * @param value the tag value
@@ -305,6 +305,12 @@ public final class JobMeterSettings {
 			return "starts with '__', which Prometheus reserves for its own labels (the registry would make it '"
 					+ prometheusLabel(key) + "')";
 		}
+		// Named by the ':' rather than by its label, which depends on the Micrometer line: 1.16 and later keep it,
+		// 1.15 (Spring Boot 3.5) turns it into '_'.
+		if (key.indexOf(':') >= 0) {
+			return "has a ':', which Prometheus servers before 3.0 cannot read in a label name (and Micrometer before "
+					+ "1.16 turns into '_')";
+		}
 		String label = prometheusLabel(key);
 		String becomes = "becomes the Prometheus label '" + label + "', ";
 		for (String reserved : RESERVED_TAG_KEYS) {
@@ -315,9 +321,6 @@ public final class JobMeterSettings {
 		String reason = PROMETHEUS_LABELS.get(label);
 		if (reason != null) {
 			return becomes + "which " + reason;
-		}
-		if (label.indexOf(':') >= 0) {
-			return becomes + "whose ':' Prometheus servers before 3.0 cannot read";
 		}
 		for (String other : keysInUse) {
 			if (!other.equals(key) && label.equals(prometheusLabel(other))) {

@@ -1,5 +1,6 @@
 package io.github.jobmetrics.autoconfigure;
 
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.TracedJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -7,9 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -23,9 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AutoProxyRegistrarTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class))
+		.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class))
 		.withBean(ReportExport.class);
 
 	private final ApplicationContextRunner withBootAop = this.contextRunner

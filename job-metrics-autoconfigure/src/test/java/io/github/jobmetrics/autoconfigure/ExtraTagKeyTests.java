@@ -45,7 +45,11 @@ class ExtraTagKeyTests {
 			}
 			catch (JobMetricsConfigurationException ex) {
 				assertThat(ex.getSubject()).isEqualTo("job-metrics.jobs.[export].tags.[" + key + "]");
-				if (!key.isBlank()) {
+				if (key.contains(":")) {
+					// Whatever label the Micrometer line makes of it (1.15 turns ':' into '_', later ones keep it).
+					assertThat(ex.getProblem()).as(key).startsWith("has a ':'");
+				}
+				else if (!key.isBlank()) {
 					assertThat(ex.getProblem()).as(key).contains("'" + this.convention.tagKey(key) + "'");
 				}
 				assertThat(ex.getAction()).as(key).startsWith("Rename the tag");

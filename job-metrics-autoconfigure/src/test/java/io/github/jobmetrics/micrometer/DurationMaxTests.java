@@ -3,6 +3,7 @@ package io.github.jobmetrics.micrometer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
@@ -11,10 +12,6 @@ import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,9 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DurationMaxTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class))
+		.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class))
 		.withBean(MockClock.class);
 
 	@Test

@@ -1,0 +1,47 @@
+package io.github.jobmetrics;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Spring Boot's metrics auto-configuration (registry, composite and simple export) of whichever Boot line is on
+ * the test classpath, so that the same tests run on Spring Boot 4.x (module {@code spring-boot-micrometer-metrics})
+ * and on Spring Boot 3.5 (in {@code spring-boot-actuator-autoconfigure}), as the {@code compat} modules do.
+ */
+public final class BootMetricsAutoConfigurations {
+
+	private static final List<String> BOOT_4 = List.of(
+			"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+			"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+			"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration");
+
+	private static final List<String> BOOT_3 = List.of(
+			"org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration");
+
+	private BootMetricsAutoConfigurations() {
+	}
+
+	/**
+	 * Boot's metrics auto-configuration classes followed by the given ones.
+	 * @param others further auto-configuration classes, such as {@code JobMetricsAutoConfiguration}
+	 * @return the auto-configurations for an {@code ApplicationContextRunner}
+	 */
+	public static AutoConfigurations with(Class<?>... others) {
+		List<Class<?>> classes = new ArrayList<>(classes());
+		classes.addAll(Arrays.asList(others));
+		return AutoConfigurations.of(classes.toArray(Class<?>[]::new));
+	}
+
+	private static List<Class<?>> classes() {
+		ClassLoader classLoader = BootMetricsAutoConfigurations.class.getClassLoader();
+		List<String> names = ClassUtils.isPresent(BOOT_4.get(0), classLoader) ? BOOT_4 : BOOT_3;
+		return names.stream().<Class<?>>map((name) -> ClassUtils.resolveClassName(name, classLoader)).toList();
+	}
+
+}
