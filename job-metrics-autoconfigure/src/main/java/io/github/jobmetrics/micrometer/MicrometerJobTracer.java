@@ -1,5 +1,6 @@
 package io.github.jobmetrics.micrometer;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -98,6 +99,41 @@ public final class MicrometerJobTracer implements JobTracer {
 		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
 		JobMeters meters = (byQueue != null) ? byQueue.get(queueTag(queue)) : null;
 		return (meters != null) ? meters.workedSeconds() : 0;
+	}
+
+	/**
+	 * Returns the number of runs of all jobs in progress now, nested runs included: the sum of
+	 * {@code job_inflight}.
+	 * @return the runs in flight
+	 * @since 0.2.0
+	 */
+	public int inFlightRuns() {
+		int count = 0;
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				count += meters.inFlightRuns();
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Returns how long ago, on the registry's clock, the last run of any job ended: after that long, a scraper
+	 * that reads the meters at least as often has seen every finished run.
+	 * @return the time since the last end, or {@code null} if no run has ended yet
+	 * @since 0.2.0
+	 */
+	public @Nullable Duration sinceLastRunEnded() {
+		long last = Long.MIN_VALUE;
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				last = Math.max(last, meters.lastEndNanos());
+			}
+		}
+		if (last == Long.MIN_VALUE) {
+			return null;
+		}
+		return Duration.ofNanos(Math.max(0, this.registry.config().clock().monotonicTime() - last));
 	}
 
 	// Two lookups by the caller's own strings, so that the hot path builds no composite key.
