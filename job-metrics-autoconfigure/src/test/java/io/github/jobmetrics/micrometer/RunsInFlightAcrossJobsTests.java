@@ -28,7 +28,9 @@ class RunsInFlightAcrossJobsTests {
 		JobRun export = this.tracer.start("export", null);
 		JobRun payments = this.tracer.start("sync", "payments");
 		JobRun[] nested = new JobRun[1];
-		this.tracer.trace("outer", null, () -> nested[0] = this.tracer.start("inner", null));
+		this.tracer.trace("outer", null, () -> {
+			nested[0] = this.tracer.start("inner", null);
+		});
 		assertThat(this.tracer.inFlightRuns()).isEqualTo(3);
 		export.close();
 		payments.close();
