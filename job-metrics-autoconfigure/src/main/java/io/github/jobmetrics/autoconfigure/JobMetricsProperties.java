@@ -94,6 +94,11 @@ public class JobMetricsProperties {
 	 */
 	private int maxExceptionNames = JobMeterSettings.DEFAULT_MAX_EXCEPTION_NAMES;
 
+	/**
+	 * What a graceful shutdown waits for before the web server stops.
+	 */
+	private final Shutdown shutdown = new Shutdown();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -202,6 +207,10 @@ public class JobMetricsProperties {
 	 */
 	public void setMaxExceptionNames(int maxExceptionNames) {
 		this.maxExceptionNames = maxExceptionNames;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
 	}
 
 	/**
@@ -373,6 +382,45 @@ public class JobMetricsProperties {
 
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
+		}
+
+	}
+
+	/**
+	 * What a graceful shutdown waits for before the web server stops.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Whether to keep the web server, and /actuator/prometheus, up on a graceful shutdown until the runs in
+		 * flight have ended and one more scrape interval has passed, bounded by
+		 * spring.lifecycle.timeout-per-shutdown-phase.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Longest interval at which anything scrapes the application: after the last run ends, the web server
+		 * stays up this long, so that every scraper reads the final values. Must be shorter than
+		 * spring.lifecycle.timeout-per-shutdown-phase.
+		 */
+		private Duration scrapeInterval = Duration.ofSeconds(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getScrapeInterval() {
+			return this.scrapeInterval;
+		}
+
+		public void setScrapeInterval(Duration scrapeInterval) {
+			this.scrapeInterval = scrapeInterval;
 		}
 
 	}

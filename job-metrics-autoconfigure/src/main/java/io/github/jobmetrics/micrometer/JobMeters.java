@@ -278,4 +278,12 @@ final class JobMeters {
 		return this.inFlight.workedSeconds();
 	}
 
+	int inFlightRuns() {
+		return this.inFlight.count();
+	}
+
+	long lastEndNanos() {
+		return this.inFlight.lastEndNanos();
+	}
+
 }

@@ -3,6 +3,7 @@ package io.github.jobmetrics.micrometer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -152,6 +153,41 @@ public final class MicrometerJobTracer implements JobTracer {
 		}
 		snapshots.sort(Comparator.comparing(JobSnapshot::jobName).thenComparing(JobSnapshot::queue));
 		return snapshots;
+	}
+
+	/**
+	 * Returns the number of runs of all jobs in progress now, nested runs included: the sum of
+	 * {@code job_inflight}.
+	 * @return the runs in flight
+	 * @since 0.2.0
+	 */
+	public int inFlightRuns() {
+		int count = 0;
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				count += meters.inFlightRuns();
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * Returns how long ago, on the registry's clock, the last run of any job ended: after that long, a scraper
+	 * that reads the meters at least as often has seen every finished run.
+	 * @return the time since the last end, or {@code null} if no run has ended yet
+	 * @since 0.2.0
+	 */
+	public @Nullable Duration sinceLastRunEnded() {
+		long last = Long.MIN_VALUE;
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				last = Math.max(last, meters.lastEndNanos());
+			}
+		}
+		if (last == Long.MIN_VALUE) {
+			return null;
+		}
+		return Duration.ofNanos(Math.max(0, this.registry.config().clock().monotonicTime() - last));
 	}
 
 	private static void checkJobName(String jobName) {

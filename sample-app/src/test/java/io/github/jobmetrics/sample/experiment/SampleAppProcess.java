@@ -113,6 +113,21 @@ public final class SampleAppProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Stops the app as an orchestrator does, with {@code SIGTERM} ({@link Process#destroy()} on Unix), and waits
+	 * for it to exit: Spring closes its context, a graceful shutdown included.
+	 * @param timeout how long to wait for the exit
+	 * @return the exit status, 143 (128 + 15) when the JVM exited on {@code SIGTERM}
+	 */
+	int terminate(Duration timeout) throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException(this.name + " still alive " + timeout + " after SIGTERM (log: " + this.log
+					+ ")");
+		}
+		return this.process.exitValue();
+	}
+
+	/**
 	 * Stops the app gracefully if it is still running ({@code SIGTERM}, then {@code SIGKILL} after 20 s).
 	 */
 	@Override
