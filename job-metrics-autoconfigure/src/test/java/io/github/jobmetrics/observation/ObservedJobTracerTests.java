@@ -131,7 +131,7 @@ class ObservedJobTracerTests {
 		CompletableFuture<String> returned = this.jobTracer.traceAsync("export", null, () -> stage);
 		assertThat(returned).isSameAs(stage);
 		assertThat(this.tracer.getSpans()).hasSize(1);
-		assertThat(this.tracer.getSpans().getFirst()).as("named when it ends").isStarted().isNotEnded();
+		assertThat(this.tracer.getSpans().getFirst()).isStarted().isNotEnded(); // named when it ends
 		assertThat((Object) this.tracer.currentSpan()).as("the span is not left current on the calling thread").isNull();
 		stage.completeExceptionally(new IllegalStateException("late"));
 		assertThat(this.tracer.onlySpan()).isEnded().hasTag("result", "failure");
