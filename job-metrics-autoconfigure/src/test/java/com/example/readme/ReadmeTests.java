@@ -114,7 +114,7 @@ class ReadmeTests {
 	@Test
 	void dependencySnippetNamesTheStarterOfThisBuild() throws IOException {
 		List<Snippet> snippets = snippets("xml");
-		assertThat(snippets).hasSize(1);
+		assertThat(snippets).isNotEmpty();
 		String rootPom = Files.readString(ROOT.resolve("pom.xml"));
 		String version = first(rootPom, "<version>([^<]+)</version>");
 		String groupId = first(rootPom, "<groupId>([^<]+)</groupId>");
@@ -122,6 +122,25 @@ class ReadmeTests {
 		assertThat(starterPom).contains("<artifactId>job-metrics-spring-boot-starter</artifactId>");
 		assertThat(snippets.get(0).text()).contains("<groupId>" + groupId + "</groupId>",
 				"<artifactId>job-metrics-spring-boot-starter</artifactId>", "<version>" + version + "</version>");
+	}
+
+	// The other dependency blocks (tracing, OTLP) are what this module's tests run with: each is declared here, in
+	// test scope, without a version (Spring Boot's dependency management chooses it, as it does for a user).
+	@Test
+	void everyOtherDependencySnippetIsOneTheTestsRunWith() throws IOException {
+		List<Snippet> snippets = snippets("xml");
+		String pom = Files.readString(Path.of("pom.xml"));
+		Pattern dependency = Pattern.compile("<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>"
+				+ "\\s*</dependency>");
+		assertThat(snippets).hasSizeGreaterThan(1);
+		for (Snippet snippet : snippets.subList(1, snippets.size())) {
+			Matcher matcher = dependency.matcher(snippet.text().strip());
+			assertThat(matcher.matches()).as("README.md line %d is one dependency without version", snippet.line())
+				.isTrue();
+			assertThat(pom).as("README.md line %d in the test dependencies of %s", snippet.line(), Path.of("pom.xml"))
+				.containsPattern("<dependency>\\s*<groupId>" + Pattern.quote(matcher.group(1)) + "</groupId>\\s*<artifactId>"
+						+ Pattern.quote(matcher.group(2)) + "</artifactId>\\s*<scope>test</scope>\\s*</dependency>");
+		}
 	}
 
 	@Test

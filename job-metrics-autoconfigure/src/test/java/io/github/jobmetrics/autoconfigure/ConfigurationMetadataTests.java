@@ -33,7 +33,7 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = properties(metadata());
 		List<String> expected = Arrays.stream(JobMetricsProperties.class.getDeclaredFields())
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
-			.flatMap((field) -> (field.getType() == JobMetricsProperties.Instrument.class)
+			.flatMap((field) -> (field.getType().getDeclaringClass() == JobMetricsProperties.class)
 					? Arrays.stream(field.getType().getDeclaredFields())
 						.map((nested) -> "job-metrics." + dashed(field.getName()) + "." + dashed(nested.getName()))
 					: Stream.of("job-metrics." + dashed(field.getName())))

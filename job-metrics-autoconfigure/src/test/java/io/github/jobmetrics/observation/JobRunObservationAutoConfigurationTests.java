@@ -80,6 +80,20 @@ class JobRunObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void bootsMeterSwitchDropsTheObservationTimersAndKeepsTheSpan() {
+		this.contextRunner.withBean(InvoiceExport.class)
+			.withPropertyValues("management.metrics.enable.job.run=false")
+			.run((context) -> {
+				context.getBean(InvoiceExport.class).export();
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("job.run").meters()).isEmpty();
+				assertThat(registry.find("job.run.active").meters()).isEmpty();
+				assertThat(registry.get("job.duration").timer().count()).isOne();
+				assertThat(((SimpleTracer) context.getBean(Tracer.class)).onlySpan()).hasNameEqualTo("invoice-export");
+			});
+	}
+
+	@Test
 	void durationBucketOfARunCarriesItsTraceIdAsExemplar() {
 		this.contextRunner.withBean(InvoiceExport.class).run((context) -> {
 			context.getBean(InvoiceExport.class).export();
