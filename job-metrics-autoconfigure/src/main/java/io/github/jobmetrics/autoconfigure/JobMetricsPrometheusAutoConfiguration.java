@@ -50,7 +50,8 @@ public final class JobMetricsPrometheusAutoConfiguration {
 	NativeHistogramMeterRegistry jobMetricsNativeHistogramMeterRegistry(PrometheusRegistry prometheusRegistry,
 			ObjectProvider<PrometheusMeterRegistry> prometheusMeterRegistry, ObjectProvider<Clock> clock) {
 		return new NativeHistogramMeterRegistry(HISTOGRAMS, prometheusRegistry,
-				() -> prometheusMeterRegistry.getObject().config().namingConvention(), clock.getIfAvailable(() -> Clock.SYSTEM));
+				() -> prometheusMeterRegistry.getObject().config().namingConvention(),
+				clock.getIfAvailable(() -> Clock.SYSTEM));
 	}
 
 	// Before initialisation, so that the filter is in place before Spring Boot binds any meter to the registry.

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Scopes are lexical: enter right after the run started, exit in a {@code finally} before it is closed.
  * A run from a plain {@code JobTracer.start(...)} opens no scope, since it may be handed to another thread.
+ * A {@link ScopedRun} (a run with an Observation) also makes itself current on the thread between enter and exit.
  * Internal to job-metrics, not API.
  *
  * <pre class="code">

@@ -111,7 +111,8 @@ final class ObservedRun implements JobRun, ScopedRun {
 		try {
 			Throwable failure = this.failure;
 			boolean cancelled = this.cancelled;
-			this.context.setResult(cancelled ? "cancelled" : (failure == null) ? "success" : this.retry ? "retry" : "failure");
+			this.context.setResult(
+					cancelled ? "cancelled" : (failure == null) ? "success" : this.retry ? "retry" : "failure");
 			if (failure != null && !cancelled) {
 				this.observation.error(failure);
 			}

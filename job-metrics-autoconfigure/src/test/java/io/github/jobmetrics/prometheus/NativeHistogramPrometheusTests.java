@@ -59,7 +59,8 @@ class NativeHistogramPrometheusTests {
 
 	static final String NATIVE_QUERY = "histogram_quantile(%s, sum(job_duration_seconds{job_name=\"%s\"}))";
 
-	static final String CLASSIC_QUERY = "histogram_quantile(%s, sum by (le) (job_duration_seconds_bucket{job_name=\"%s\"}))";
+	static final String CLASSIC_QUERY = "histogram_quantile(%s, "
+			+ "sum by (le) (job_duration_seconds_bucket{job_name=\"%s\"}))";
 
 	private static final int RUNS = 4000;
 
@@ -104,7 +105,8 @@ class NativeHistogramPrometheusTests {
 			assertThat(query(nativeApi, "count(job_duration_seconds_bucket)"))
 				.as("a Prometheus with native histograms keeps only the native one of a classic+native histogram")
 				.isNaN();
-			StringBuilder table = new StringBuilder("| runs | quantile | true | native | error | classic (20 buckets) | error |\n"
+			StringBuilder table = new StringBuilder(
+					"| runs | quantile | true | native | error | classic (20 buckets) | error |\n"
 					+ "|---|---:|---:|---:|---:|---:|---:|\n");
 			double worstNative = 0;
 			double worstClassic = 0;
@@ -170,7 +172,7 @@ class NativeHistogramPrometheusTests {
 				    static_configs:
 				      - targets: ['127.0.0.1:%d']
 				""".formatted(this.port));
-		List<String> command = new ArrayList<>(List.of("prometheus", "--config.file=" + config,
+		List<String> command = new ArrayList<>(List.of(prometheusBinary(), "--config.file=" + config,
 				"--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port));
 		if (nativeHistograms) {
 			command.add("--enable-feature=native-histograms");
@@ -178,6 +180,17 @@ class NativeHistogramPrometheusTests {
 		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(dir.resolve("prometheus.log").toFile())
 			.start();
+	}
+
+	private static String prometheusBinary() {
+		for (String path : System.getenv().getOrDefault("PATH", "").split(":")) {
+			Path candidate = Path.of(path, "prometheus");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		throw new AssertionError("prometheus is not on the PATH: install Debian's prometheus package "
+				+ "(scripts/test.sh does) to compare native and classic histograms");
 	}
 
 	private double query(URI api, String promql) throws IOException, InterruptedException {
