@@ -173,6 +173,40 @@ class ReadmeTests {
 		return dependencies;
 	}
 
+	// The other dependency blocks (tracing, OTLP) are what this module's tests run with: each is declared here, in
+	// test scope, without a version (Spring Boot's dependency management chooses it, as it does for a user).
+	@Test
+	void everyOtherDependencySnippetIsOneTheTestsRunWith() throws IOException {
+		List<Snippet> snippets = snippets("xml");
+		String pom = Files.readString(Path.of("pom.xml"));
+		Pattern dependency = Pattern.compile("<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>"
+				+ "\\s*</dependency>");
+		assertThat(snippets).hasSizeGreaterThan(1);
+		List<String> lines = Files.readAllLines(README);
+		for (Snippet snippet : snippets.subList(1, snippets.size())) {
+			if (isUnderBootLineHeading(lines, snippet.line())) {
+				continue;
+			}
+			Matcher matcher = dependency.matcher(snippet.text().strip());
+			assertThat(matcher.matches()).as("README.md line %d is one dependency without version", snippet.line())
+				.isTrue();
+			assertThat(pom).as("README.md line %d in the test dependencies of %s", snippet.line(), Path.of("pom.xml"))
+				.containsPattern("<dependency>\\s*<groupId>" + Pattern.quote(matcher.group(1)) + "</groupId>\\s*<artifactId>"
+						+ Pattern.quote(matcher.group(2)) + "</artifactId>\\s*<scope>test</scope>\\s*</dependency>");
+		}
+	}
+
+	// The blocks under "### Spring Boot X.Y" are the dependency sets of the compat modules, checked by
+	// eachBootLineSnippetIsTheDependencySetItsCompatModuleIsTestedWith.
+	private static boolean isUnderBootLineHeading(List<String> lines, int line) {
+		for (int i = line - 1; i >= 0; i--) {
+			if (lines.get(i).startsWith("#")) {
+				return lines.get(i).startsWith("### Spring Boot ");
+			}
+		}
+		return false;
+	}
+
 	@Test
 	void environmentExampleConfiguresAJobWhoseNameHasADot() throws Exception {
 		String json = snippets("shell").stream()

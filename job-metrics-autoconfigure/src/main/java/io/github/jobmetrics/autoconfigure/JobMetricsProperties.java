@@ -99,6 +99,16 @@ public class JobMetricsProperties {
 	 */
 	private final Shutdown shutdown = new Shutdown();
 
+	/**
+	 * One Observation per run, for tracing.
+	 */
+	private final Observation observation = new Observation();
+
+	/**
+	 * Prometheus-only features.
+	 */
+	private final Prometheus prometheus = new Prometheus();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -211,6 +221,14 @@ public class JobMetricsProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
+	}
+
+	public Prometheus getPrometheus() {
+		return this.prometheus;
 	}
 
 	/**
@@ -421,6 +439,54 @@ public class JobMetricsProperties {
 
 		public void setScrapeInterval(Duration scrapeInterval) {
 			this.scrapeInterval = scrapeInterval;
+		}
+
+	}
+
+	/**
+	 * One Observation per run, so that micrometer-tracing makes one span per run.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether to make each run also an Observation named job.run (a span with micrometer-tracing) when the
+		 * application has an ObservationRegistry.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Prometheus-only features.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Prometheus {
+
+		/**
+		 * Whether to expose job_duration_seconds and job_queue_wait_seconds as Prometheus native histograms beside
+		 * their classic buckets, in the registry that /actuator/prometheus serves. Only a Prometheus that scrapes
+		 * the protobuf format (with native histograms enabled) reads the native histogram; other registries keep
+		 * Micrometer's timers.
+		 */
+		private boolean nativeHistograms;
+
+		public boolean isNativeHistograms() {
+			return this.nativeHistograms;
+		}
+
+		public void setNativeHistograms(boolean nativeHistograms) {
+			this.nativeHistograms = nativeHistograms;
 		}
 
 	}

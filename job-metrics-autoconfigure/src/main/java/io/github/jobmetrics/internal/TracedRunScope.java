@@ -1,6 +1,7 @@
 package io.github.jobmetrics.internal;
 
 import io.github.jobmetrics.JobRun;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether the current thread is inside the body of a traced run: between the start of a run by
@@ -10,6 +11,7 @@ import io.github.jobmetrics.JobRun;
  * <p>
  * Scopes are lexical: enter right after the run started, exit in a {@code finally} before it is closed.
  * A run from a plain {@code JobTracer.start(...)} opens no scope, since it may be handed to another thread.
+ * A {@link ScopedRun} (a run with an Observation) also makes itself current on the thread between enter and exit.
  * Internal to job-metrics, not API.
  *
  * <pre class="code">
@@ -28,6 +30,14 @@ public final class TracedRunScope {
 	// thread. An int[] rather than a class of ours, so that a thread outliving a redeployed application
 	// holds nothing of its class loader.
 	private static final ThreadLocal<int[]> depth = new ThreadLocal<>();
+
+	// The innermost run on this thread whose own scope (an Observation's) is open, linked to those around it; unset
+	// when none is. Only ScopedRuns go here, and only while their body runs, so no thread keeps one afterwards.
+	private static final ThreadLocal<@Nullable OpenScope> scopes = new ThreadLocal<>();
+
+	// Until the first ScopedRun is entered, exit() skips the lookup of scopes: without an ObservationRegistry a run
+	// pays nothing for them.
+	private static volatile boolean scopesUsed;
 
 	private TracedRunScope() {
 	}
@@ -48,6 +58,9 @@ public final class TracedRunScope {
 		if (run != JobRun.noop()) {
 			current[0] = outer + 1;
 		}
+		if (run instanceof ScopedRun scoped) {
+			open(scoped, outer);
+		}
 		return outer;
 	}
 
@@ -61,6 +74,35 @@ public final class TracedRunScope {
 		if (current != null) {
 			current[0] = outer;
 		}
+		if (scopesUsed) {
+			close(outer);
+		}
+	}
+
+	private static void open(ScopedRun run, int depth) {
+		if (!scopesUsed) {
+			scopesUsed = true;
+		}
+		scopes.set(new OpenScope(run, depth, scopes.get()));
+		run.openScope();
+	}
+
+	// Closes every scope entered at this depth or deeper, innermost first: also those an inner body left open.
+	private static void close(int outer) {
+		OpenScope top = scopes.get();
+		if (top == null) {
+			return;
+		}
+		while (top != null && top.depth() >= outer) {
+			top.run().closeScope();
+			top = top.outer();
+		}
+		if (top == null) {
+			scopes.remove();
+		}
+		else {
+			scopes.set(top);
+		}
 	}
 
 	/**
@@ -71,6 +113,9 @@ public final class TracedRunScope {
 	public static boolean isOpen() {
 		int[] current = depth.get();
 		return current != null && current[0] > 0;
+	}
+
+	private record OpenScope(ScopedRun run, int depth, @Nullable OpenScope outer) {
 	}
 
 }

@@ -418,7 +418,14 @@ public final class JobMeterSettings {
 		return Tags.of(tags);
 	}
 
-	boolean isRetryable(Throwable failure) {
+	/**
+	 * Returns whether a run that failed with the given exception counts as {@code result="retry"}: whether it is one
+	 * of the configured retry exceptions or a subclass of one.
+	 * @param failure the exception a run failed with
+	 * @return {@code true} for a retry
+	 * @since 0.2.0
+	 */
+	public boolean isRetryable(Throwable failure) {
 		for (Class<? extends Throwable> type : this.retryExceptions) {
 			if (type.isInstance(failure)) {
 				return true;
