@@ -44,8 +44,6 @@ final class JobMeters {
 
 	private final MeterRegistry registry;
 
-	private final Clock clock;
-
 	private final Tags tags;
 
 	private final JobMeterSettings settings;
@@ -66,18 +64,20 @@ final class JobMeters {
 
 	private final ConcurrentMap<Class<?>, Counter> retryExceptions = new ConcurrentHashMap<>();
 
-	// Until the first success, the instant these meters were built (start-up for a registered job): a job that
-	// never succeeded since then ages from there, so a staleness alert fires for it once its threshold has
-	// passed, and a restart does not make it fire. A number, never NaN, which some push backends drop.
-	private volatile double lastSuccessEpochSeconds;
+	// Until the first success, job.last.success.timestamp reads the instant these meters were built (start-up
+	// for a registered job): a job that never succeeded since then ages from there, so a staleness alert fires
+	// for it once its threshold has passed, and a restart does not make it fire. A number, never NaN, which some
+	// push backends drop. Successes themselves are remembered by the stripes of inFlight, under the lock an end
+	// takes anyway, so that threads ending runs at once do not all write one shared field.
+	private final double builtEpochSeconds;
 
 	JobMeters(MeterRegistry registry, String jobName, String queue, JobMeterSettings settings) {
 		this.registry = registry;
-		this.clock = registry.config().clock();
+		Clock clock = registry.config().clock();
 		this.settings = settings;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
-		this.inFlight = new InFlightRuns(this.clock);
-		this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
+		this.inFlight = new InFlightRuns(clock);
+		this.builtEpochSeconds = clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
 			.description("Seconds spent working, including the elapsed part of runs still in progress; "
 					+ "a run nested in another traced run on its thread adds nothing")
@@ -114,13 +114,11 @@ final class JobMeters {
 	}
 
 	TrackedRun start(boolean nested) {
-		TrackedRun run = new TrackedRun(this, !nested);
-		this.inFlight.add(run);
-		return run;
+		return this.inFlight.start(this, !nested);
 	}
 
 	void end(TrackedRun run, @Nullable Throwable failure, boolean retry, boolean cancelled) {
-		long nanos = this.inFlight.remove(run);
+		long nanos = this.inFlight.remove(run, !cancelled && failure == null);
 		if (nanos < 0) {
 			return;
 		}
@@ -131,7 +129,6 @@ final class JobMeters {
 			}
 			else if (failure == null) {
 				this.successes.increment();
-				this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
 			}
 			else {
 				(retry ? this.retries : this.failures).increment();
@@ -177,11 +174,16 @@ final class JobMeters {
 	}
 
 	private double lastSuccessEpochSeconds() {
-		return this.lastSuccessEpochSeconds;
+		long millis = this.inFlight.lastSuccessWallMillis();
+		return (millis != InFlightRuns.NO_SUCCESS) ? millis / 1e3 : this.builtEpochSeconds;
 	}
 
 	double workedSeconds() {
 		return this.inFlight.workedSeconds();
+	}
+
+	int stripes() {
+		return this.inFlight.stripes();
 	}
 
 }
