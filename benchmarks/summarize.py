@@ -69,10 +69,12 @@ def fmt_bytes(value):
 def ratio(num, den):
     """A ratio and the range its 99.9% confidence intervals allow (NaN when unknown)."""
     value = num.nanos / den.nanos
-    low_den = den.nanos - den.error
-    if math.isnan(num.error) or math.isnan(den.error) or low_den <= 0:
+    if math.isnan(num.error) or math.isnan(den.error):
         return value, math.nan, math.nan
-    return value, (num.nanos - num.error) / (den.nanos + den.error), (num.nanos + num.error) / low_den
+    low_den = den.nanos - den.error
+    # A denominator whose error reaches zero bounds the ratio from below only.
+    high = (num.nanos + num.error) / low_den if low_den > 0 else math.inf
+    return value, max(0.0, num.nanos - num.error) / (den.nanos + den.error), high
 
 
 def verdict(value, low, high, limit):
@@ -133,7 +135,7 @@ def main():
             lines.append(f"| {label} | {threads} | n/a | n/a | ≤ {limit}x | NOT RUN |")
             return
         value, low, high = ratio(num, den)
-        span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}"
+        span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
         lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x "
                      f"| {judged(verdict(value, low, high, limit))} |")
 
