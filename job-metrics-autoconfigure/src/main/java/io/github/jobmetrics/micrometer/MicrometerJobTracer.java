@@ -190,6 +190,13 @@ public final class MicrometerJobTracer implements JobTracer {
 		return Duration.ofNanos(Math.max(0, this.registry.config().clock().monotonicTime() - last));
 	}
 
+	// For tests: how many stripes the job's state has split into, 0 for a job that never ran.
+	int stripes(String jobName, @Nullable String queue) {
+		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
+		JobMeters meters = (byQueue != null) ? byQueue.get(queueTag(queue)) : null;
+		return (meters != null) ? meters.stripes() : 0;
+	}
+
 	private static void checkJobName(String jobName) {
 		if (jobName == null || jobName.isBlank()) {
 			throw new IllegalArgumentException("A job name is required; got '" + jobName + "'");
