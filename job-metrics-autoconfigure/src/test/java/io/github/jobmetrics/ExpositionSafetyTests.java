@@ -110,19 +110,28 @@ class ExpositionSafetyTests {
 			// 1 a scrape it cannot parse. Ours must have none.
 			PromtoolResult result = promtool(dir, scrape, "check", "metrics");
 			assertThat(result.exitCode()).as(result.output()).isIn(0, 3);
-			assertThat(result.output().lines()).as(result.output()).noneMatch((line) -> line.startsWith("job_"));
+			// job_run_* are Spring Boot's meters of the job.run Observation, described by no one: Boot's, not ours.
+			assertThat(result.output().lines()).as(result.output())
+				.noneMatch((line) -> line.startsWith("job_") && !line.startsWith("job_run_"));
 		}
 		else {
 			// promtool check metrics reads only the text format. Its OpenMetrics backfill parses with Prometheus'
 			// own OpenMetrics parser, and wants a timestamp on each sample: one is appended, nothing else changes.
 			// Split on \n only: a \r inside a label value is a valid character of OpenMetrics, not a line end.
 			String timestamped = Arrays.stream(scrape.split("\n"))
-				.map((line) -> (line.isEmpty() || line.startsWith("#")) ? line : line + " 1700000000")
+				.map((line) -> (line.isEmpty() || line.startsWith("#")) ? line : timestamped(line))
 				.collect(Collectors.joining("\n", "", "\n"));
 			PromtoolResult result = promtool(dir, timestamped, "tsdb", "create-blocks-from", "openmetrics",
 					"scrape.txt", dir.resolve("blocks").toString());
 			assertThat(result.exitCode()).as(result.output()).isZero();
 		}
+	}
+
+	// Exemplars (" # {trace_id=...} value ts", from the tracing on the test class path) are cut: this test is about
+	// label values, and Prometheus 2.42's parser rejects the exemplar Micrometer puts on a histogram's _count.
+	private static String timestamped(String line) {
+		int exemplar = line.indexOf(" # {");
+		return ((exemplar < 0) ? line : line.substring(0, exemplar)) + " 1700000000";
 	}
 
 	private static PromtoolResult promtool(Path dir, String input, String... arguments)

@@ -50,7 +50,7 @@ final class ListenerMethods {
 		Object destinations = listener.getValue(attribute).orElse("");
 		String destination = (destinations instanceof String[] many) ? ((many.length == 1) ? many[0] : "")
 				: destinations.toString();
-		if (destination.isBlank() || (destination.contains("#{") && values == null)) {
+		if (destination.isBlank()) {
 			return "";
 		}
 		String resolved = (values != null) ? values.resolveStringValue(destination) : destination;

@@ -218,7 +218,9 @@ public final class JobMetricsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		FinalScrapeLifecycle jobMetricsFinalScrapeLifecycle(ObjectProvider<JobTracer> jobTracer,
+		// The MicrometerJobTracer itself, not the @Primary JobTracer, which may be a decorator (the job.run
+		// Observation's): only the former knows the runs in flight.
+		FinalScrapeLifecycle jobMetricsFinalScrapeLifecycle(ObjectProvider<MicrometerJobTracer> jobTracer,
 				JobMetricsProperties properties, ObjectProvider<LifecycleProperties> lifecycleProperties) {
 			Duration scrapeInterval = properties.getShutdown().getScrapeInterval();
 			Duration phaseTimeout = lifecycleProperties.getIfAvailable(LifecycleProperties::new)
@@ -237,7 +239,7 @@ public final class JobMetricsAutoConfiguration {
 						"Raise spring.lifecycle.timeout-per-shutdown-phase above job-metrics.shutdown.scrape-interval "
 								+ "plus the longest run to wait for, or set job-metrics.shutdown.enabled=false");
 			}
-			return new FinalScrapeLifecycle(jobTracer::getObject, scrapeInterval, phaseTimeout);
+			return new FinalScrapeLifecycle(jobTracer::getIfAvailable, scrapeInterval, phaseTimeout);
 		}
 
 	}

@@ -53,6 +53,22 @@ public final class Deliveries {
 			return this;
 		}
 
+		/**
+		 * Tells what follows the failure of a numbered delivery attempt, for clients that count attempts (JMS's
+		 * {@code JMSXDeliveryCount}, Kafka's delivery-attempt header): another attempt before the last, nothing
+		 * after it.
+		 * @param attempt the attempt, counting from 1; below 1 when the client did not tell
+		 * @param maxAttempts how many attempts are made before the message is given up
+		 * @return {@link #WILL_FOLLOW} before the last attempt, {@link #NONE} from it on, {@link #UNKNOWN} if
+		 * the attempt is not known
+		 */
+		public static Redelivery ofAttempt(int attempt, int maxAttempts) {
+			if (attempt < 1) {
+				return UNKNOWN;
+			}
+			return (attempt < maxAttempts) ? WILL_FOLLOW : NONE;
+		}
+
 	}
 
 	// One holder per listener thread, reused by every delivery so that a message allocates nothing here.

@@ -64,6 +64,13 @@ final class ObservedRun implements JobRun, ScopedRun {
 		mark(failure, false);
 	}
 
+	// Without it the default (nothing) would drop every queue wait of an application that has an
+	// ObservationRegistry, which is every application with Spring Boot Actuator.
+	@Override
+	public void enqueuedAt(long epochMillis) {
+		this.run.enqueuedAt(epochMillis);
+	}
+
 	@Override
 	public void cancelled() {
 		this.run.cancelled();

@@ -54,6 +54,30 @@ class ObservedJobTracerTests {
 	}
 
 	@Test
+	void queueWaitOfAnObservedRunIsRecorded() {
+		long enqueued = this.clock.wallTime();
+		this.clock.add(java.time.Duration.ofSeconds(3));
+		try (io.github.jobmetrics.JobRun run = this.jobTracer.start("payments", "payments")) {
+			run.enqueuedAt(enqueued);
+		}
+		assertThat(this.meters.get("job.queue.wait").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS))
+			.isEqualTo(3);
+	}
+
+	@Test
+	void everyMethodOfJobRunIsPassedOnNotLeftToItsDefault() {
+		// A default method of JobRun that the decorator does not override would silently do nothing for every
+		// application with an ObservationRegistry.
+		for (java.lang.reflect.Method method : io.github.jobmetrics.JobRun.class.getMethods()) {
+			if (!java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+				assertThat(org.springframework.util.ReflectionUtils.findMethod(ObservedRun.class, method.getName(),
+						method.getParameterTypes())
+					.getDeclaringClass()).as(method.getName()).isEqualTo(ObservedRun.class);
+			}
+		}
+	}
+
+	@Test
 	void runIsOneSpanNamedAfterItsJobWithTheTagsOfItsMeters() {
 		this.jobTracer.trace("invoice-export", null, () -> {
 			this.clock.add(Duration.ofSeconds(3));

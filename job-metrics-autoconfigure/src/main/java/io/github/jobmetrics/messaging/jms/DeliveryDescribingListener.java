@@ -84,8 +84,7 @@ final class DeliveryDescribingListener implements SessionAwareMessageListener<Me
 		if (!message.propertyExists(DELIVERY_COUNT)) {
 			return Redelivery.UNKNOWN;
 		}
-		return (message.getIntProperty(DELIVERY_COUNT) < this.maxDeliveries) ? Redelivery.WILL_FOLLOW
-				: Redelivery.NONE;
+		return Redelivery.ofAttempt(message.getIntProperty(DELIVERY_COUNT), this.maxDeliveries);
 	}
 
 }

@@ -100,11 +100,7 @@ final class KafkaDeliveries {
 	 * its error handler counts attempts, as {@code DefaultErrorHandler} does) against the handler's maximum.
 	 */
 	static Redelivery redelivery(ConsumerRecord<?, ?> record, int maxAttempts) {
-		int attempt = deliveryAttempt(record);
-		if (attempt < 1) {
-			return Redelivery.UNKNOWN;
-		}
-		return (attempt < maxAttempts) ? Redelivery.WILL_FOLLOW : Redelivery.NONE;
+		return Redelivery.ofAttempt(deliveryAttempt(record), maxAttempts);
 	}
 
 	/**
