@@ -2,7 +2,7 @@
 # Builds the JMH benchmarks, runs them all and writes benchmarks/results/results.md (a table of every
 # result and the limits of issue 13, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh          the full run: about 11 minutes on 2 cores
+#   benchmarks/run.sh          the full run: about 18 minutes on 2 cores
 #   benchmarks/run.sh --smoke  one 100 ms iteration of each benchmark, no warm-up, in one JVM: proves that
 #                              everything runs (for CI) in well under a minute; writes results/smoke.md,
 #                              whose numbers mean nothing
@@ -48,9 +48,10 @@ if [[ $mode == smoke ]]; then
 else
 	rm -f "$results"/full-*.json
 	# Three forks per case: with several threads on one job, whole forks can run steadily faster or slower
-	# than others, and the error JMH reports only covers that when it sees several forks. Two warm-up seconds
-	# bring these small methods to C2; four measured seconds per fork give 12 samples per case.
-	per_run=(-f 3 -wi 2 -w 1s -i 4 -r 1s)
+	# than others, and the error JMH reports only covers that when it sees several forks. Five warm-up seconds:
+	# @Timed through TimedAspect takes four to reach its steady speed (its first seconds run 5-10x slower, which
+	# would flatter the starter); five measured seconds per fork give 15 samples per case.
+	per_run=(-f 3 -wi 5 -w 1s -i 5 -r 1s)
 	run full-per-run-t1 'PerRunOverheadBenchmark' "${per_run[@]}" -t 1
 	for threads in 2 4; do
 		# All threads share one state, so they all run the same job: the contended case.
@@ -65,7 +66,7 @@ else
 	report=$results/results.md
 	summarize_options=()
 	title="job-metrics benchmarks"
-	options_note="per run: -f 3 -wi 2 -w 1s -i 4 -r 1s at -t 1, 2 and 4 (baseline at 1 only); start/stop: -f 1 -wi 3 -w 1s -i 3 -r 1s; scrape: -f 3 -wi 3 -w 2s -i 4 -r 1s"
+	options_note="per run: -f 3 -wi 5 -w 1s -i 5 -r 1s at -t 1, 2 and 4 (baseline at 1 only); start/stop: -f 1 -wi 3 -w 1s -i 3 -r 1s; scrape: -f 3 -wi 3 -w 2s -i 4 -r 1s"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 

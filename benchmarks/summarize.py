@@ -40,6 +40,9 @@ class Result:
         factor = TO_NANOS[primary["scoreUnit"]]
         self.nanos = number(primary["score"]) * factor
         self.error = number(primary["scoreError"]) * factor
+        # One mean per fork: with several threads on one job, whole forks can run in a fast or a slow mode
+        # (where the threads and the cache lines they share happen to land), which the error alone hides.
+        self.forks = [sum(map(number, fork)) / len(fork) * factor for fork in primary.get("rawData", []) if fork]
         alloc = entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
         self.bytes = number(alloc["score"]) if alloc else math.nan
 
@@ -117,11 +120,13 @@ def main():
     lines = [f"# {args.title}", ""]
     lines += [f"- {note}" for note in args.note]
     lines += [f"- JVM: {jvm}", "- Error: JMH's 99.9% confidence interval; B/op: `gc.alloc.rate.norm`.", ""]
-    lines += ["| Benchmark | Threads | Params | ns/op ± error | B/op |", "|---|---:|---|---:|---:|"]
+    lines += ["| Benchmark | Threads | Params | ns/op ± error | Mean of each fork | B/op |",
+              "|---|---:|---|---:|---|---:|"]
     for r in results:
         params = ", ".join(f"{k}={v}" for k, v in r.params.items()) or "-"
+        forks = " / ".join(fmt_nanos(f) for f in r.forks) if len(r.forks) > 1 else "-"
         lines.append(f"| {r.name} | {r.threads} | {params} | {fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)} "
-                     f"| {fmt_bytes(r.bytes)} |")
+                     f"| {forks} | {fmt_bytes(r.bytes)} |")
 
     lines += ["", "## Limits (issue 13)", "",
               "| Limit | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]

@@ -64,10 +64,6 @@ final class InFlightRuns {
 	// an earlier one saw, and no run ever changes stripe.
 	private volatile Stripe[] stripes = { new Stripe() };
 
-	// The instant the last run ended, for a graceful shutdown to know whether a scraper has yet to read it. Set
-	// under the lock the end takes anyway, from the instant it reads anyway: free on the hot path.
-	private long lastEndNanos = Long.MIN_VALUE;
-
 	InFlightRuns(Clock clock) {
 		this.clock = clock;
 	}
@@ -244,12 +240,13 @@ final class InFlightRuns {
 
 	/**
 	 * Padding ahead of a stripe's fields: stripes are allocated together, and threads that write two stripes on
-	 * one cache line would slow each other down as if they shared a lock.
+	 * one cache line would slow each other down as if they shared a lock. 128 bytes on each side, as the JDK's
+	 * {@code @Contended} pads, because processors may fetch cache lines in adjacent pairs.
 	 */
 	@SuppressWarnings("unused")
 	abstract static class PaddingBefore {
 
-		long p1, p2, p3, p4, p5, p6, p7, p8;
+		long p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16;
 
 	}
 
@@ -390,7 +387,7 @@ final class InFlightRuns {
 	@SuppressWarnings("unused")
 	static final class Stripe extends StripeState {
 
-		long q1, q2, q3, q4, q5, q6, q7, q8;
+		long q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16;
 
 	}
 
