@@ -24,6 +24,7 @@ ORDER = [
     "PerRunOverheadBenchmark.tracedJobProxy",
     "ScrapeBenchmark.emptyRegistry",
     "ScrapeBenchmark.withJobMeters",
+    "ScrapeBenchmark.sameSeriesPlainMicrometer",
     "InFlightStartStopBenchmark.startStop",
 ]
 
@@ -178,6 +179,14 @@ def main():
         low, high = (math.nan, math.nan) if math.isnan(error) else (added - error, added + error)
         lines.append(f"| Scrape of 100 jobs (20 buckets), {in_flight:,} runs in flight, minus scrape of an empty "
                      f"registry | 1 | {added:.2f} ms | {span} | ≤ 1.5 ms | {judged(verdict(added, low, high, 1.5))} |")
+
+    control = find("ScrapeBenchmark.sameSeriesPlainMicrometer")
+    if control is not None:
+        for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])):
+            value, low, high = ratio(r, control)
+            span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
+            lines.append(f"| Control, not a limit: scrape of 100 jobs, {int(r.params['inFlight']):,} runs in flight / "
+                         f"the same series from plain Micrometer meters | 1 | {value:.2f}x | {span} | - | - |")
 
     start_stop = "InFlightStartStopBenchmark.startStop"
     for other in ("same-job", "spread"):
