@@ -2,8 +2,9 @@
 """Turns JMH JSON results of the job-metrics benchmarks into a Markdown report.
 
 The report has one row per benchmark, thread count and parameters (time and allocation per operation),
-then the floors of issue 4, each computed from the results of the same run and marked PASS or FAIL.
-Nothing is hard-coded but the floors themselves.
+then the limits of issue 13, each computed from the results of the same run and judged with its error bars:
+PASS when the whole range the errors allow is within the limit, FAIL when none of it is, UNDECIDED when the
+range straddles the limit (the run cannot tell). Nothing is hard-coded but the limits themselves.
 
 Usage: summarize.py [--title TEXT] [--note TEXT]... [--smoke] OUTPUT.md RESULT.json...
 """
@@ -18,12 +19,12 @@ PACKAGE = "io.github.jobmetrics.benchmarks."
 ORDER = [
     "PerRunOverheadBenchmark.baseline",
     "PerRunOverheadBenchmark.rawMicrometer",
-    "PerRunOverheadBenchmark.timedAspect",
-    "PerRunOverheadBenchmark.longTaskTimer",
     "PerRunOverheadBenchmark.jobTracer",
+    "PerRunOverheadBenchmark.timedAspect",
     "PerRunOverheadBenchmark.tracedJobProxy",
-    "ScrapeBenchmark.withoutJobMeters",
+    "ScrapeBenchmark.emptyRegistry",
     "ScrapeBenchmark.withJobMeters",
+    "ScrapeBenchmark.sameSeriesPlainMicrometer",
     "InFlightStartStopBenchmark.startStop",
 ]
 
@@ -40,13 +41,18 @@ class Result:
         factor = TO_NANOS[primary["scoreUnit"]]
         self.nanos = number(primary["score"]) * factor
         self.error = number(primary["scoreError"]) * factor
+        # One mean per fork: with several threads on one job, whole forks can run in a fast or a slow mode
+        # (where the threads and the cache lines they share happen to land), which the error alone hides.
+        self.forks = [sum(map(number, fork)) / len(fork) * factor for fork in primary.get("rawData", []) if fork]
         alloc = entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
         self.bytes = number(alloc["score"]) if alloc else math.nan
 
     def sort_key(self):
         rank = ORDER.index(self.name) if self.name in ORDER else len(ORDER)
-        params = tuple(sorted((k, int(v) if v.isdigit() else v) for k, v in self.params.items()))
-        return (rank, self.name, self.threads, params)
+        # More buckets first, so that the 20-bucket row of each case leads.
+        params = tuple(sorted((k, -int(v) if k == "buckets" else int(v) if v.isdigit() else v)
+                              for k, v in self.params.items()))
+        return (rank, self.name, params, self.threads)
 
 
 def number(value):
@@ -67,19 +73,25 @@ def fmt_bytes(value):
 def ratio(num, den):
     """A ratio and the range its 99.9% confidence intervals allow (NaN when unknown)."""
     value = num.nanos / den.nanos
-    low_den = den.nanos - den.error
-    if math.isnan(num.error) or math.isnan(den.error) or low_den <= 0:
+    if math.isnan(num.error) or math.isnan(den.error):
         return value, math.nan, math.nan
-    return value, (num.nanos - num.error) / (den.nanos + den.error), (num.nanos + num.error) / low_den
+    low_den = den.nanos - den.error
+    # A denominator whose error reaches zero bounds the ratio from below only.
+    high = (num.nanos + num.error) / low_den if low_den > 0 else math.inf
+    return value, max(0.0, num.nanos - num.error) / (den.nanos + den.error), high
 
 
 def verdict(value, low, high, limit):
+    """PASS or FAIL only when the whole range the errors allow is on one side of the limit."""
     if math.isnan(value):
         return "NOT RUN"
-    result = "PASS" if value <= limit else "FAIL"
-    if not math.isnan(low) and low <= limit < high:
-        result += " (limit within error)"
-    return result
+    if math.isnan(low):
+        return ("PASS" if value <= limit else "FAIL") + " (no error bars)"
+    if high <= limit:
+        return "PASS"
+    if low > limit:
+        return "FAIL"
+    return "UNDECIDED (limit within error)"
 
 
 def main():
@@ -109,66 +121,82 @@ def main():
     lines = [f"# {args.title}", ""]
     lines += [f"- {note}" for note in args.note]
     lines += [f"- JVM: {jvm}", "- Error: JMH's 99.9% confidence interval; B/op: `gc.alloc.rate.norm`.", ""]
-    lines += ["| Benchmark | Threads | Params | ns/op ± error | B/op |", "|---|---:|---|---:|---:|"]
+    lines += ["| Benchmark | Threads | Params | ns/op ± error | Mean of each fork | B/op |",
+              "|---|---:|---|---:|---|---:|"]
     for r in results:
         params = ", ".join(f"{k}={v}" for k, v in r.params.items()) or "-"
+        forks = " / ".join(fmt_nanos(f) for f in r.forks) if len(r.forks) > 1 else "-"
         lines.append(f"| {r.name} | {r.threads} | {params} | {fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)} "
-                     f"| {fmt_bytes(r.bytes)} |")
+                     f"| {forks} | {fmt_bytes(r.bytes)} |")
 
-    lines += ["", "## Floors (issue 4)", "",
-              "| Floor | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
+    lines += ["", "## Limits (issue 13)", "",
+              "| Limit | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
 
     def judged(result):
         # A smoke run has no warm-up: its ratios show that the report works, not how the code performs.
-        return "not judged (smoke run)" if args.smoke and result.startswith(("PASS", "FAIL")) else result
+        return "not judged (smoke run)" if args.smoke and not result.startswith("NOT RUN") else result
 
-    def floor(label, threads, num, den, limit, unit="x"):
+    def limit_row(label, threads, num, den, limit):
         if num is None or den is None:
-            lines.append(f"| {label} | {threads} | n/a | n/a | {limit}{unit} | NOT RUN |")
+            lines.append(f"| {label} | {threads} | n/a | n/a | ≤ {limit}x | NOT RUN |")
             return
         value, low, high = ratio(num, den)
-        span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}"
-        lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | {limit}{unit} "
+        span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
+        lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x "
                      f"| {judged(verdict(value, low, high, limit))} |")
 
-    thread_counts = sorted({r.threads for r in results if r.name.startswith("PerRunOverheadBenchmark.")})
     per_run = "PerRunOverheadBenchmark."
+    thread_counts = sorted({r.threads for r in results if r.name.startswith(per_run) and r.name != per_run + "baseline"})
     for t in thread_counts:
-        floor("`@TracedJob` proxy / `@Timed` `TimedAspect`", t, find(per_run + "tracedJobProxy", t),
-              find(per_run + "timedAspect", t), 0.8)
+        limit_row("`JobTracer` start/close (20 buckets) / raw `Timer.record` + `Counter.increment` with the same 20 "
+                  "buckets", t, find(per_run + "jobTracer", t, buckets="20"),
+                  find(per_run + "rawMicrometer", t, buckets="20"), 1.3)
     for t in thread_counts:
-        floor("`JobTracer` API / raw `Timer` + `Counter`", t, find(per_run + "jobTracer", t),
-              find(per_run + "rawMicrometer", t), 2)
+        limit_row("`@TracedJob` proxy (20 buckets) / `@Timed` `TimedAspect` proxy with the same 20 buckets", t,
+                  find(per_run + "tracedJobProxy", t, buckets="20"), find(per_run + "timedAspect", t, buckets="20"),
+                  0.4)
     for t in thread_counts:
-        tracer = find(per_run + "jobTracer", t)
+        limit_row("`@TracedJob` proxy (20 buckets) / plain `@Timed` `TimedAspect` proxy (no buckets)", t,
+                  find(per_run + "tracedJobProxy", t, buckets="20"), find(per_run + "timedAspect", t, buckets="0"),
+                  0.75)
+    for t in thread_counts:
+        tracer = find(per_run + "jobTracer", t, buckets="20")
         measured = tracer.bytes if tracer else math.nan
         result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        lines.append(f"| `JobTracer` API bytes per run | {t} | {fmt_bytes(measured)} B | - | 64 B | {judged(result)} |")
-    start_stop = "InFlightStartStopBenchmark.startStop"
-    for other in ("same-job", "spread"):
-        floor(f"start/stop with 10,000 in flight ({other}) / with none", 1, find(start_stop, otherRuns=other),
-              find(start_stop, otherRuns="none"), 1.2)
+        lines.append(f"| `JobTracer` bytes allocated per run | {t} | {fmt_bytes(measured)} B | - | ≤ 64 B "
+                     f"| {judged(result)} |")
 
-    without = find("ScrapeBenchmark.withoutJobMeters")
+    empty = find("ScrapeBenchmark.emptyRegistry")
     scrape_rows = [r for r in results if r.name == "ScrapeBenchmark.withJobMeters" and r.threads == 1]
-    if without is None or not scrape_rows:
-        lines.append("| Scrape time the starter adds, 100 jobs, 10,000 in flight | 1 | n/a | n/a | 2 ms | NOT RUN |")
+    if empty is None or not scrape_rows:
+        lines.append("| Scrape of 100 jobs (20 buckets) minus scrape of an empty registry | 1 | n/a | n/a | ≤ 1.5 ms "
+                     "| NOT RUN |")
     for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])):
         in_flight = int(r.params["inFlight"])
-        added = (r.nanos - without.nanos) / 1e6
-        error = (r.error + without.error) / 1e6
+        added = (r.nanos - empty.nanos) / 1e6
+        error = (r.error + empty.error) / 1e6
         span = "n/a" if math.isnan(error) else f"{added - error:.2f}–{added + error:.2f} ms"
-        if in_flight == 10000:
-            result = "PASS" if added <= 2 else "FAIL"
-            if not math.isnan(error) and added - error <= 2 < added + error:
-                result += " (limit within error)"
-        else:
-            result = "(for reference)"
-        lines.append(f"| Scrape time the starter adds, 100 jobs, {in_flight:,} in flight | 1 | {added:.2f} ms "
-                     f"| {span} | 2 ms | {judged(result)} |")
+        low, high = (math.nan, math.nan) if math.isnan(error) else (added - error, added + error)
+        lines.append(f"| Scrape of 100 jobs (20 buckets), {in_flight:,} runs in flight, minus scrape of an empty "
+                     f"registry | 1 | {added:.2f} ms | {span} | ≤ 1.5 ms | {judged(verdict(added, low, high, 1.5))} |")
+
+    control = find("ScrapeBenchmark.sameSeriesPlainMicrometer")
+    if control is not None:
+        for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])):
+            value, low, high = ratio(r, control)
+            span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
+            lines.append(f"| Control, not a limit: scrape of 100 jobs, {int(r.params['inFlight']):,} runs in flight / "
+                         f"the same series from plain Micrometer meters | 1 | {value:.2f}x | {span} | - | - |")
+
+    start_stop = "InFlightStartStopBenchmark.startStop"
+    for other in ("same-job", "spread"):
+        limit_row(f"Start/stop with 10,000 runs in flight ({other}) / with none (issue 4)", 1,
+                  find(start_stop, otherRuns=other), find(start_stop, otherRuns="none"), 1.2)
 
     lines += ["", "Ratios divide the two cases' mean times from the same run; the range divides the ends of their "
-              "error intervals, and \"limit within error\" means the run cannot tell the two sides apart."]
+              "99.9 % error intervals (the low end by the high end and back). PASS and FAIL need the whole range "
+              "on one side of the limit; UNDECIDED means the run cannot tell, and a quieter machine or more "
+              "forks are needed."]
     with open(args.output, "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
     print("\n".join(lines))

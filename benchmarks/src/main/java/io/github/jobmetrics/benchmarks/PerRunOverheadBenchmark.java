@@ -1,6 +1,7 @@
 package io.github.jobmetrics.benchmarks;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.JobRun;
@@ -11,7 +12,6 @@ import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.aop.TimedAspect;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,20 +33,22 @@ import org.springframework.aop.framework.ProxyFactory;
  * instrument it with Micrometer. The job body is empty, so each case measures only its instrumentation:
  * the worst case, as real jobs take far longer than any of it.
  * <p>
- * Cases, each with its own {@link PrometheusMeterRegistry} (the registry users scrape):
+ * Cases, each with its own {@link PrometheusMeterRegistry} (the registry users scrape), and each with and
+ * without the starter's 20 histogram buckets ({@code buckets}):
  * <ol>
  * <li>{@code baseline}: a plain call, no instrumentation;</li>
- * <li>{@code rawMicrometer}: pre-built {@code Timer} and {@code Counter}, two clock reads around the call:
- * the least any hand-written timing can cost;</li>
- * <li>{@code timedAspect}: {@code @Timed} through Micrometer's {@code TimedAspect} on a CGLIB proxy;</li>
- * <li>{@code longTaskTimer}: {@code LongTaskTimer} start/stop plus {@code Timer} and {@code Counter}, the
- * hand-made equivalent of in-flight tracking;</li>
- * <li>{@code jobTracer}: the {@link JobTracer} API with try-with-resources;</li>
+ * <li>{@code rawMicrometer}: pre-built {@code Timer} and {@code Counter}, two clock reads around the call: the
+ * least any hand-written timing can cost; {@code buckets=20}: the timer has the starter's buckets as SLOs,
+ * {@code 0}: none;</li>
+ * <li>{@code timedAspect}: {@code @Timed} through Micrometer's {@code TimedAspect} on a CGLIB proxy;
+ * {@code buckets=20}: {@code @Timed} lists the same 20 buckets, {@code 0}: plain {@code @Timed};</li>
+ * <li>{@code jobTracer}: the {@link JobTracer} API with try-with-resources; {@code buckets=20}: the defaults,
+ * {@code 1}: one bucket, the fewest {@code job_duration_seconds} can have;</li>
  * <li>{@code tracedJobProxy}: {@code @TracedJob} through {@link TracedJobAdvisor} on a CGLIB proxy, as Spring
- * Boot builds it.</li>
+ * Boot builds it; buckets as for {@code jobTracer}.</li>
  * </ol>
  * States are shared by all benchmark threads, as one bean and one registry are shared by a pool of workers:
- * run with {@code -t 2} or {@code -t 4} to see contention on the meters.
+ * with {@code -t 2} or {@code -t 4}, every thread runs the same job at once, the contended case.
  *
  * @since 0.1.0
  */
@@ -75,18 +78,6 @@ public class PerRunOverheadBenchmark {
 	@Benchmark
 	public int timedAspect(TimedAspectProxy state) {
 		return state.proxy.run();
-	}
-
-	@Benchmark
-	public int longTaskTimer(LongTaskTimerAndTimer state) {
-		LongTaskTimer.Sample sample = state.longTaskTimer.start();
-		try {
-			return state.job.run();
-		}
-		finally {
-			state.timer.record(sample.stop(), TimeUnit.NANOSECONDS);
-			state.counter.increment();
-		}
 	}
 
 	@Benchmark
@@ -133,6 +124,9 @@ public class PerRunOverheadBenchmark {
 	@State(Scope.Benchmark)
 	public static class RawMicrometer extends Instrumented {
 
+		@Param({ "20", "0" })
+		int buckets;
+
 		Clock clock;
 
 		Timer timer;
@@ -142,28 +136,11 @@ public class PerRunOverheadBenchmark {
 		@Setup
 		public void buildMeters() {
 			this.clock = this.registry.config().clock();
-			this.timer = Timer.builder("report.duration").serviceLevelObjectives(BUCKETS).register(this.registry);
-			this.counter = Counter.builder("report.executions").register(this.registry);
-		}
-
-	}
-
-	/**
-	 * A long task timer for runs in flight, plus the timer and counter of finished runs.
-	 */
-	@State(Scope.Benchmark)
-	public static class LongTaskTimerAndTimer extends Instrumented {
-
-		LongTaskTimer longTaskTimer;
-
-		Timer timer;
-
-		Counter counter;
-
-		@Setup
-		public void buildMeters() {
-			this.longTaskTimer = LongTaskTimer.builder("report.active").register(this.registry);
-			this.timer = Timer.builder("report.duration").serviceLevelObjectives(BUCKETS).register(this.registry);
+			Timer.Builder timer = Timer.builder("report.duration");
+			if (this.buckets > 0) {
+				timer.serviceLevelObjectives(BUCKETS);
+			}
+			this.timer = timer.register(this.registry);
 			this.counter = Counter.builder("report.executions").register(this.registry);
 		}
 
@@ -175,11 +152,15 @@ public class PerRunOverheadBenchmark {
 	@State(Scope.Benchmark)
 	public static class TimedAspectProxy extends Instrumented {
 
+		@Param({ "20", "0" })
+		int buckets;
+
 		ReportJob proxy;
 
 		@Setup
 		public void buildProxy() {
-			AspectJProxyFactory factory = new AspectJProxyFactory(this.job);
+			AspectJProxyFactory factory = new AspectJProxyFactory(
+					(this.buckets > 0) ? this.job : new PlainTimedReportJob());
 			factory.setProxyTargetClass(true);
 			factory.addAspect(new TimedAspect(this.registry));
 			this.proxy = factory.getProxy();
@@ -193,11 +174,14 @@ public class PerRunOverheadBenchmark {
 	@State(Scope.Benchmark)
 	public static class JobTracerApi extends Instrumented {
 
+		@Param({ "20", "1" })
+		int buckets;
+
 		JobTracer tracer;
 
 		@Setup
 		public void buildTracer() {
-			this.tracer = new MicrometerJobTracer(this.registry);
+			this.tracer = new MicrometerJobTracer(this.registry, settings(this.buckets));
 			this.tracer.register("report", null);
 		}
 
@@ -209,17 +193,26 @@ public class PerRunOverheadBenchmark {
 	@State(Scope.Benchmark)
 	public static class TracedJobProxy extends Instrumented {
 
+		@Param({ "20", "1" })
+		int buckets;
+
 		ReportJob proxy;
 
 		@Setup
 		public void buildProxy() {
-			JobTracer tracer = new MicrometerJobTracer(this.registry);
+			JobTracer tracer = new MicrometerJobTracer(this.registry, settings(this.buckets));
+			tracer.register("report", null);
 			ProxyFactory factory = new ProxyFactory(this.job);
 			factory.setProxyTargetClass(true);
 			factory.addAdvisor(new TracedJobAdvisor(() -> tracer));
 			this.proxy = (ReportJob) factory.getProxy();
 		}
 
+	}
+
+	static JobMeterSettings settings(int buckets) {
+		JobMeterSettings defaults = JobMeterSettings.defaults();
+		return (buckets == BUCKETS.length) ? defaults : defaults.withDefaultBuckets(List.of(Duration.ofSeconds(1)));
 	}
 
 }

@@ -9,13 +9,14 @@ import io.micrometer.core.annotation.Timed;
  * the very same method; each proxy is built with only its own advice.
  * <p>
  * Public and not final, as CGLIB needs to subclass it. {@code @Timed} has the same 20 buckets as
- * {@code job.duration}, so that both record into the same histogram shape.
+ * {@code job.duration}, so that both record into the same histogram shape; {@link PlainTimedReportJob} is the
+ * same job with a plain {@code @Timed}, as users write it.
  *
  * @since 0.1.0
  */
 public class ReportJob {
 
-	private int items = 42;
+	int items = 42;
 
 	/**
 	 * Runs the job.

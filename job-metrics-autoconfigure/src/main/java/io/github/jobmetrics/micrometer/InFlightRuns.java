@@ -1,5 +1,8 @@
 package io.github.jobmetrics.micrometer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Clock;
@@ -10,114 +13,129 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Worked time at instant t is the sum of finished durations plus {@code t - start} for each working run in
  * flight, which is {@code base + working * t} with {@code base = finished - sum(starts)}. A start subtracts
- * its instant from {@code base}, an end adds its instant, so both and every read are O(1), however many runs
- * are in flight. A nested run (started inside the scope of another traced run on its thread) is in flight,
- * for the gauge and the oldest age, but not working: the enclosing run already counts its thread, so it
- * touches neither {@code base} nor {@code working}, and its worked time is 0 by construction.
+ * its instant from {@code base}, an end adds its instant, so both and every read are O(1) in the runs in
+ * flight, however many there are. A nested run (started inside the scope of another traced run on its thread)
+ * is in flight, for the gauge and the oldest age, but not working: the enclosing run already counts its
+ * thread, so it touches neither {@code base} nor {@code working}, and its worked time is 0 by construction.
  * <p>
- * The trade-off: start, end and read share one lock, and each reads the clock inside it. That is what makes
- * the value honest: a read sees a state and an instant that belong together, so it can never count a run that
- * has ended as still running. The lock is held for a few field updates, so contention stays short even when
- * many workers run the same job.
+ * The trade-off: the state is striped, in the spirit of {@code LongAdder}. Each {@link Stripe} keeps its own
+ * {@code base}, {@code working}, {@code count}, latest instant and list of runs behind its own small lock; a
+ * run starts in the stripe of its thread, remembers it, and ends there whatever thread ends it. So threads
+ * running the same job at once do not queue on one lock (a convoy: a thread preempted while holding it stalls
+ * every other), while a read, which is rare (a scrape), pays for it: it locks the stripes one after the other
+ * and sums them. There is one stripe until a start finds its stripe's lock held; then the stripes double, up
+ * to twice the processors, so that a job run by one thread at a time stays one stripe and reads in one step.
  * <p>
- * Reads never go backwards. The monotonic clock may step back by a little between cores, so every instant is
- * clamped to the latest one already used ({@code lastNow}): then each end adds at least what its run had
- * contributed to the previous read, and each read is at least the one before it. Durations are never
- * negative for the same reason.
+ * Within a stripe, start, end and read hold its lock and use one instant inside it: a read sees a state and
+ * an instant that belong together, so it never counts a run that has ended as still running, and no run is
+ * counted twice, as a run belongs to exactly one stripe for its whole life.
+ * <p>
+ * Reads never go backwards. The monotonic clock may step back by a little between cores, so every instant a
+ * stripe uses is clamped to the latest one it already used ({@code lastNow}). With {@code F(x) = base +
+ * working * x}, a start at instant u turns {@code F} into {@code F + (x - u)} and an end into
+ * {@code F - (x - u)}; neither changes {@code F(u)}, and {@code F} never falls as x grows. So a stripe's value
+ * at each read is at least its value at the read before: its own values never decrease. A read takes the clock
+ * once and reads every stripe at that instant, clamped to the stripe's {@code lastNow}. A read that begins
+ * after another has returned reads each stripe after the other did, so each term is at least the other's term,
+ * and it sees every stripe the other saw (stripes are only ever added, never moved); its sum is at least the
+ * other's sum. Two reads that overlap have no order to keep. Durations are never negative for the same reason.
  * <p>
  * {@code base} and {@code working * t} may overflow a {@code long} on their own; their sum is the true worked
- * time, which fits, and two's complement arithmetic gives it exactly.
+ * time of the stripe, which fits, as does the sum over stripes, and two's complement arithmetic gives it
+ * exactly.
  * <p>
- * Runs are linked in start order (each start takes the clock under the lock), so the oldest run in flight
- * is the head of the list, and unlinking an ending run is O(1).
+ * In each stripe runs are linked in start order (each start takes the clock under the stripe's lock), so the
+ * oldest run of a stripe is the head of its list, the oldest run in flight is the oldest of those heads, and
+ * unlinking an ending run is O(1).
  */
 final class InFlightRuns {
 
+	// Stripes beyond the threads that can run at once only cost memory and read time.
+	private static final int MAX_STRIPES = Math
+		.min(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2 - 1)) << 1);
+
+	static final long NO_SUCCESS = Long.MIN_VALUE;
+
+	private static final long MILLISECOND = 1_000_000;
+
 	private final Clock clock;
 
-	private long base;
-
-	// Runs in flight, nested or not: the gauge.
-	private int count;
-
-	// Runs in flight that add to worked time: those not nested in another traced run on their thread.
-	private int working;
-
-	private @Nullable TrackedRun oldest;
-
-	private @Nullable TrackedRun newest;
-
-	// The latest instant used under the lock. System.nanoTime() may step back by a little between cores or
-	// in a virtual machine; taking the maximum keeps every read at or above the one before it, and every
-	// duration non-negative, at the cost of one comparison.
-	private long lastNow = Long.MIN_VALUE;
-
-	// The instant the last run ended, for a graceful shutdown to know whether a scraper has yet to read it. Set
-	// under the lock the end takes anyway, from the instant it reads anyway: free on the hot path.
-	private long lastEndNanos = Long.MIN_VALUE;
+	// Only replaced by a larger copy that keeps every stripe at its index, so that a later read sees every stripe
+	// an earlier one saw, and no run ever changes stripe.
+	private volatile Stripe[] stripes = { new Stripe() };
 
 	InFlightRuns(Clock clock) {
 		this.clock = clock;
 	}
 
-	private long now() {
-		long now = Math.max(this.clock.monotonicTime(), this.lastNow);
-		this.lastNow = now;
-		return now;
+	/**
+	 * Starts a run in the stripe of the current thread.
+	 */
+	TrackedRun start(JobMeters meters, boolean working) {
+		Stripe[] stripes = this.stripes;
+		// A thread id is a field read and keeps a pool's threads apart: consecutive ids fall in different
+		// stripes.
+		Stripe stripe = stripes[(int) Thread.currentThread().getId() & (stripes.length - 1)];
+		TrackedRun run = new TrackedRun(meters, working, stripe);
+		if (!stripe.tryLock()) {
+			// Contention: more stripes for the starts to come; this one waits its turn here.
+			grow(stripes);
+			stripe.lock();
+		}
+		try {
+			stripe.add(run, this.clock);
+		}
+		finally {
+			stripe.unlock();
+		}
+		return run;
 	}
 
-	synchronized void add(TrackedRun run) {
-		long now = now();
-		run.startNanos = now;
-		if (run.working) {
-			this.base -= now;
-			this.working++;
+	private void grow(Stripe[] seen) {
+		if (seen.length >= MAX_STRIPES) {
+			return;
 		}
-		this.count++;
-		run.previous = this.newest;
-		if (this.newest != null) {
-			this.newest.next = run;
+		synchronized (this) {
+			if (this.stripes != seen) {
+				return;
+			}
+			Stripe[] grown = Arrays.copyOf(seen, seen.length * 2);
+			for (int i = seen.length; i < grown.length; i++) {
+				grown[i] = new Stripe();
+			}
+			this.stripes = grown;
 		}
-		else {
-			this.oldest = run;
-		}
-		this.newest = run;
 	}
 
 	/**
 	 * Removes the run and returns its duration, or -1 if it had already been removed.
+	 * @param success whether the run succeeded, to remember the wall-clock time of the last success
 	 */
-	synchronized long remove(TrackedRun run) {
-		if (run.ended) {
-			return -1;
+	long remove(TrackedRun run, boolean success) {
+		Stripe stripe = run.stripe;
+		stripe.lock();
+		try {
+			return stripe.remove(run, success, this.clock);
 		}
-		run.ended = true;
-		long now = now();
-		this.lastEndNanos = now;
-		if (run.working) {
-			this.base += now;
-			this.working--;
+		finally {
+			stripe.unlock();
 		}
-		this.count--;
-		if (run.previous != null) {
-			run.previous.next = run.next;
-		}
-		else {
-			this.oldest = run.next;
-		}
-		if (run.next != null) {
-			run.next.previous = run.previous;
-		}
-		else {
-			this.newest = run.previous;
-		}
-		run.previous = null;
-		run.next = null;
-		return now - run.startNanos;
 	}
 
-	synchronized long workedNanos() {
-		return this.base + this.working * now();
+	long workedNanos() {
+		Stripe[] stripes = this.stripes;
+		long instant = this.clock.monotonicTime();
+		long worked = 0;
+		for (Stripe stripe : stripes) {
+			stripe.lock();
+			try {
+				worked += stripe.workedNanos(instant);
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return worked;
 	}
 
 	double workedSeconds() {
@@ -126,30 +144,251 @@ final class InFlightRuns {
 
 	/**
 	 * Returns the instant (on the clock's monotonic time) at which the last run ended, or {@link Long#MIN_VALUE}
-	 * if none has.
+	 * if none has: the latest of the stripes', each written under the lock its end takes anyway.
 	 */
-	synchronized long lastEndNanos() {
-		return this.lastEndNanos;
+	long lastEndNanos() {
+		long latest = Long.MIN_VALUE;
+		for (Stripe stripe : this.stripes) {
+			stripe.lock();
+			try {
+				latest = Math.max(latest, stripe.lastEndNanos);
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return latest;
 	}
 
-	synchronized int count() {
-		return this.count;
+	int count() {
+		int count = 0;
+		for (Stripe stripe : this.stripes) {
+			stripe.lock();
+			try {
+				count += stripe.count;
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return count;
 	}
 
 	/**
-	 * Visits the runs in flight, oldest first, and returns the instant of the visit on the monotonic clock (to
-	 * compute each run's age from its {@code startNanos}). The action runs under the lock: keep it short.
+	 * Visits the runs in flight, stripe by stripe and oldest first within a stripe, and returns the instant of
+	 * the visit on the monotonic clock (to compute each run's age from its {@code startNanos}; no visited run
+	 * started after it). The action runs under the lock of each stripe: keep it short.
 	 */
-	synchronized long forEach(Consumer<? super TrackedRun> action) {
-		for (TrackedRun run = this.oldest; run != null; run = run.next) {
-			action.accept(run);
+	long forEach(Consumer<? super TrackedRun> action) {
+		Stripe[] stripes = this.stripes;
+		long instant = this.clock.monotonicTime();
+		long latest = instant;
+		for (Stripe stripe : stripes) {
+			stripe.lock();
+			try {
+				for (TrackedRun run = stripe.oldest; run != null; run = run.next) {
+					action.accept(run);
+				}
+				latest = Math.max(latest, stripe.now(instant));
+			}
+			finally {
+				stripe.unlock();
+			}
 		}
-		return now();
+		return latest;
 	}
 
-	synchronized double oldestAgeSeconds() {
-		TrackedRun oldest = this.oldest;
-		return (oldest != null) ? (now() - oldest.startNanos) / 1e9 : 0;
+	double oldestAgeSeconds() {
+		Stripe[] stripes = this.stripes;
+		long instant = this.clock.monotonicTime();
+		long age = 0;
+		for (Stripe stripe : stripes) {
+			stripe.lock();
+			try {
+				TrackedRun oldest = stripe.oldest;
+				if (oldest != null) {
+					age = Math.max(age, stripe.now(instant) - oldest.startNanos);
+				}
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return age / 1e9;
+	}
+
+	/**
+	 * Returns the wall-clock time of the latest success, in milliseconds, or {@link #NO_SUCCESS}.
+	 */
+	long lastSuccessWallMillis() {
+		long latest = NO_SUCCESS;
+		for (Stripe stripe : this.stripes) {
+			stripe.lock();
+			try {
+				latest = Math.max(latest, stripe.lastSuccessWallMillis);
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return latest;
+	}
+
+	int stripes() {
+		return this.stripes.length;
+	}
+
+	/**
+	 * Padding ahead of a stripe's fields: stripes are allocated together, and threads that write two stripes on
+	 * one cache line would slow each other down as if they shared a lock. 128 bytes on each side, as the JDK's
+	 * {@code @Contended} pads, because processors may fetch cache lines in adjacent pairs.
+	 */
+	@SuppressWarnings("unused")
+	abstract static class PaddingBefore {
+
+		long p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15, p16;
+
+	}
+
+	/**
+	 * One stripe's state, guarded by its lock.
+	 */
+	abstract static class StripeState extends PaddingBefore {
+
+		private static final VarHandle LOCKED;
+
+		static {
+			try {
+				LOCKED = MethodHandles.lookup().findVarHandle(StripeState.class, "locked", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		// A lock of our own rather than a monitor: one compare-and-set to take it and a plain store to release it,
+		// where a monitor costs a compare-and-set each way. Held for a few field updates and one clock read (or a
+		// forEach visit), so a waiter spins briefly, then yields its processor to the holder.
+		private volatile int locked;
+
+		long base;
+
+		// Runs in flight, nested or not: the gauge.
+		int count;
+
+		// Runs in flight that add to worked time: those not nested in another traced run on their thread.
+		int working;
+
+		// The latest instant used under the lock. System.nanoTime() may step back by a little between cores or
+		// in a virtual machine; taking the maximum keeps every read at or above the one before it, and every
+		// duration non-negative, at the cost of one comparison.
+		long lastNow = Long.MIN_VALUE;
+
+		// The wall clock is read for a success at most once per millisecond of monotonic time per stripe: the
+		// value has the wall clock's millisecond resolution anyway, and a wall-clock read per run would cost
+		// more than everything else the lock guards.
+		long lastSuccessWallMillis = NO_SUCCESS;
+
+		// The instant the last run of this stripe ended, for a graceful shutdown to know whether a scraper has yet
+		// to read it.
+		long lastEndNanos = Long.MIN_VALUE;
+
+		long wallReadAt;
+
+		@Nullable TrackedRun oldest;
+
+		@Nullable TrackedRun newest;
+
+		final boolean tryLock() {
+			return LOCKED.compareAndSet(this, 0, 1);
+		}
+
+		final void lock() {
+			for (int spins = 0; !tryLock(); spins++) {
+				if (spins < 100) {
+					Thread.onSpinWait();
+				}
+				else {
+					Thread.yield();
+				}
+			}
+		}
+
+		final void unlock() {
+			LOCKED.setRelease(this, 0);
+		}
+
+		final long now(long instant) {
+			long now = Math.max(instant, this.lastNow);
+			this.lastNow = now;
+			return now;
+		}
+
+		final void add(TrackedRun run, Clock clock) {
+			long now = now(clock.monotonicTime());
+			run.startNanos = now;
+			if (run.working) {
+				this.base -= now;
+				this.working++;
+			}
+			this.count++;
+			run.previous = this.newest;
+			if (this.newest != null) {
+				this.newest.next = run;
+			}
+			else {
+				this.oldest = run;
+			}
+			this.newest = run;
+		}
+
+		final long remove(TrackedRun run, boolean success, Clock clock) {
+			if (run.ended) {
+				return -1;
+			}
+			run.ended = true;
+			long now = now(clock.monotonicTime());
+			this.lastEndNanos = now;
+			if (run.working) {
+				this.base += now;
+				this.working--;
+			}
+			this.count--;
+			if (run.previous != null) {
+				run.previous.next = run.next;
+			}
+			else {
+				this.oldest = run.next;
+			}
+			if (run.next != null) {
+				run.next.previous = run.previous;
+			}
+			else {
+				this.newest = run.previous;
+			}
+			run.previous = null;
+			run.next = null;
+			if (success && (this.lastSuccessWallMillis == NO_SUCCESS || now - this.wallReadAt >= MILLISECOND)) {
+				this.lastSuccessWallMillis = clock.wallTime();
+				this.wallReadAt = now;
+			}
+			return now - run.startNanos;
+		}
+
+		final long workedNanos(long instant) {
+			return this.base + this.working * now(instant);
+		}
+
+	}
+
+	/**
+	 * A stripe: its state between two paddings.
+	 */
+	@SuppressWarnings("unused")
+	static final class Stripe extends StripeState {
+
+		long q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16;
+
 	}
 
 }

@@ -49,8 +49,6 @@ final class JobMeters {
 
 	private final MeterRegistry registry;
 
-	private final Clock clock;
-
 	private final Tags tags;
 
 	private final JobMeterSettings settings;
@@ -71,6 +69,8 @@ final class JobMeters {
 
 	private final LabelLimits limits;
 
+	private final Clock clock;
+
 	// By exception type, the counter of its name, or of "other" once the exception label reached its cap.
 	private final ConcurrentMap<Class<?>, ExceptionCounter> failureExceptions = new ConcurrentHashMap<>();
 
@@ -83,9 +83,6 @@ final class JobMeters {
 	// fires for it once its threshold has passed, and a restart does not make it fire. A number, never NaN,
 	// which some push backends drop.
 	private final double createdEpochSeconds;
-
-	// Negative until the first success, so that /actuator/jobs can tell "never" from a time.
-	private volatile double lastSuccessEpochSeconds = -1;
 
 	private volatile @Nullable QueueMeters queueMeters;
 
@@ -135,13 +132,11 @@ final class JobMeters {
 	}
 
 	TrackedRun start(boolean nested) {
-		TrackedRun run = new TrackedRun(this, !nested);
-		this.inFlight.add(run);
-		return run;
+		return this.inFlight.start(this, !nested);
 	}
 
 	void end(TrackedRun run, @Nullable Throwable failure, boolean retry, boolean cancelled) {
-		long nanos = this.inFlight.remove(run);
+		long nanos = this.inFlight.remove(run, !cancelled && failure == null);
 		if (nanos < 0) {
 			return;
 		}
@@ -152,7 +147,6 @@ final class JobMeters {
 			}
 			else if (failure == null) {
 				this.successes.increment();
-				this.lastSuccessEpochSeconds = this.clock.wallTime() / 1e3;
 			}
 			else {
 				(retry ? this.retries : this.failures).increment();
@@ -238,8 +232,8 @@ final class JobMeters {
 	}
 
 	private double lastSuccessEpochSeconds() {
-		double lastSuccess = this.lastSuccessEpochSeconds;
-		return (lastSuccess >= 0) ? lastSuccess : this.createdEpochSeconds;
+		long millis = this.inFlight.lastSuccessWallMillis();
+		return (millis != InFlightRuns.NO_SUCCESS) ? millis / 1e3 : this.createdEpochSeconds;
 	}
 
 	/**
@@ -268,8 +262,9 @@ final class JobMeters {
 			runs.add(new JobSnapshot.RunInFlight(run.threadName, Instant.ofEpochMilli(wallMillis).minus(elapsed),
 					elapsed));
 		}
-		double lastSuccess = this.lastSuccessEpochSeconds;
-		Instant lastSuccessInstant = (lastSuccess >= 0) ? Instant.ofEpochMilli(Math.round(lastSuccess * 1e3)) : null;
+		long lastSuccessMillis = this.inFlight.lastSuccessWallMillis();
+		Instant lastSuccessInstant = (lastSuccessMillis != InFlightRuns.NO_SUCCESS)
+				? Instant.ofEpochMilli(lastSuccessMillis) : null;
 		return new JobSnapshot(this.jobName, this.queue, runsByResult, workedSeconds(), lastSuccessInstant, seen[0],
 				runs);
 	}
@@ -284,6 +279,10 @@ final class JobMeters {
 
 	long lastEndNanos() {
 		return this.inFlight.lastEndNanos();
+	}
+
+	int stripes() {
+		return this.inFlight.stripes();
 	}
 
 }

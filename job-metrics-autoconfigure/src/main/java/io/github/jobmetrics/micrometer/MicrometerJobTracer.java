@@ -111,7 +111,6 @@ public final class MicrometerJobTracer implements JobTracer {
 	@Override
 	public JobRun start(String jobName, @Nullable String queue) {
 		try {
-			checkJobName(jobName);
 			return meters(jobName, queue, true).start(TracedRunScope.isOpen());
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -190,6 +189,13 @@ public final class MicrometerJobTracer implements JobTracer {
 		return Duration.ofNanos(Math.max(0, this.registry.config().clock().monotonicTime() - last));
 	}
 
+	// For tests: how many stripes the job's state has split into, 0 for a job that never ran.
+	int stripes(String jobName, @Nullable String queue) {
+		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
+		JobMeters meters = (byQueue != null) ? byQueue.get(queueTag(queue)) : null;
+		return (meters != null) ? meters.stripes() : 0;
+	}
+
 	private static void checkJobName(String jobName) {
 		if (jobName == null || jobName.isBlank()) {
 			throw new IllegalArgumentException("A job name is required; got '" + jobName + "'");
@@ -197,13 +203,18 @@ public final class MicrometerJobTracer implements JobTracer {
 	}
 
 	// Two lookups by the caller's own strings, so that the hot path builds no composite key. Only a name or queue
-	// not seen before goes past them, to be admitted under its cap or folded into "other"; a folded name is not
-	// remembered, so that a stream of new names costs no memory, and finds the meters of "other" in two lookups.
+	// not seen before goes past them, to be checked, then admitted under its cap or folded into "other"; a folded
+	// name is not remembered, so that a stream of new names costs no memory, and finds the meters of "other" in
+	// two lookups. A known job's runs do not scan its name again.
 	private JobMeters meters(String jobName, @Nullable String queue, boolean run) {
+		if (jobName == null) {
+			checkJobName(jobName);
+		}
 		String name = jobName;
 		String queueTag = queueTag(queue);
 		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(name);
 		if (byQueue == null) {
+			checkJobName(jobName);
 			name = this.limits.jobNames().admit(name);
 			if (run && name == LabelLimits.OTHER && !jobName.equals(LabelLimits.OTHER)) {
 				this.limits.jobNames().folded();

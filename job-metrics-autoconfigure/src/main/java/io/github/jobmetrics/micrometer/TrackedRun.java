@@ -4,8 +4,9 @@ import io.github.jobmetrics.JobRun;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A run in progress, and its node in {@link InFlightRuns}: one small object per run is all a run allocates.
- * The link fields and {@code ended} are guarded by the lock of the owning {@link InFlightRuns}.
+ * A run in progress, and its node in {@link InFlightRuns}: one small object per run is all a run allocates
+ * (48 bytes with compressed references). {@code startNanos}, the link fields and {@code ended} are guarded by
+ * the lock of its stripe.
  */
 final class TrackedRun implements JobRun {
 
@@ -17,6 +18,10 @@ final class TrackedRun implements JobRun {
 	// The name of the thread that started the run, for /actuator/jobs: a reference to the thread's own name
 	// string, so that it costs no allocation.
 	final String threadName;
+
+	// The stripe the run was started in and ends in, whatever thread ends it. Final, so that a thread that is
+	// handed the run sees it.
+	final InFlightRuns.Stripe stripe;
 
 	long startNanos;
 
@@ -34,9 +39,10 @@ final class TrackedRun implements JobRun {
 
 	private volatile boolean cancelled;
 
-	TrackedRun(JobMeters meters, boolean working) {
+	TrackedRun(JobMeters meters, boolean working, InFlightRuns.Stripe stripe) {
 		this.meters = meters;
 		this.working = working;
+		this.stripe = stripe;
 		this.threadName = Thread.currentThread().getName();
 	}
 

@@ -1,0 +1,109 @@
+package io.github.jobmetrics.micrometer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The striped state of one job's runs in flight, on a {@link MockClock}: a job splits into stripes when a start
+ * finds its stripe busy, and a run ends in the stripe it started in, whatever thread ends it, so that the sum
+ * of the stripes, their count and the oldest run stay exact.
+ */
+class InFlightRunsTests {
+
+	private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+	private final MockClock clock = new MockClock();
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry(SimpleConfig.DEFAULT, this.clock);
+
+	private final JobMeters meters = new JobMeters(this.registry, "job", "none", JobMeterSettings.defaults(),
+			new LabelLimits(this.registry, JobMeterSettings.defaults()));
+
+	private final InFlightRuns inFlight = new InFlightRuns(this.clock);
+
+	@Test
+	void aRunEndsInTheStripeItStartedInWhicheverThreadEndsIt() throws Exception {
+		TrackedRun first = this.inFlight.start(this.meters, true);
+		assertThat(this.inFlight.stripes()).isOne();
+		// A start that finds its stripe busy splits the job, then waits its turn in the stripe it chose.
+		first.stripe.lock();
+		CompletableFuture<TrackedRun> waiting = CompletableFuture.supplyAsync(() -> this.inFlight.start(this.meters, true));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.inFlight.stripes() > 1);
+		this.clock.add(Duration.ofSeconds(5));
+		first.stripe.unlock();
+		TrackedRun second = waiting.get(10, TimeUnit.SECONDS);
+		assertThat(second.stripe).isSameAs(first.stripe);
+		this.clock.add(Duration.ofSeconds(10));
+		TrackedRun third = onThreadOfAnotherStripe(() -> this.inFlight.start(this.meters, true));
+		assertThat(third.stripe).isNotSameAs(first.stripe);
+		this.clock.add(Duration.ofSeconds(10));
+		assertThat(this.inFlight.count()).isEqualTo(3);
+		assertThat(this.inFlight.oldestAgeSeconds()).isEqualTo(25);
+		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 20 + 10) * SECOND);
+
+		// The first run ends on a thread of the other stripe: its own stripe must let it go.
+		assertThat(onThreadOfAnotherStripe(() -> this.inFlight.remove(first, true))).isEqualTo(25 * SECOND);
+		assertThat(this.inFlight.count()).isEqualTo(2);
+		assertThat(this.inFlight.oldestAgeSeconds()).isEqualTo(20);
+		assertThat(this.inFlight.remove(first, true)).as("a second end of the same run").isEqualTo(-1);
+		this.clock.add(Duration.ofSeconds(5));
+		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 25 + 15) * SECOND);
+
+		assertThat(this.inFlight.remove(second, true)).isEqualTo(25 * SECOND);
+		assertThat(this.inFlight.oldestAgeSeconds()).isEqualTo(15);
+		assertThat(onThreadOfAnotherStripe(() -> this.inFlight.remove(third, true))).isEqualTo(15 * SECOND);
+		assertThat(this.inFlight.count()).isZero();
+		assertThat(this.inFlight.oldestAgeSeconds()).isZero();
+		this.clock.add(Duration.ofSeconds(5));
+		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 25 + 15) * SECOND);
+	}
+
+	@Test
+	void visitsEveryRunInFlightOfEveryStripeOnceAndReturnsAnInstantNoneStartedAfter() throws Exception {
+		TrackedRun first = this.inFlight.start(this.meters, true);
+		first.stripe.lock();
+		CompletableFuture<TrackedRun> waiting = CompletableFuture.supplyAsync(() -> this.inFlight.start(this.meters, false));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.inFlight.stripes() > 1);
+		first.stripe.unlock();
+		TrackedRun nested = waiting.get(10, TimeUnit.SECONDS);
+		this.clock.add(Duration.ofSeconds(3));
+		TrackedRun other = onThreadOfAnotherStripe(() -> this.inFlight.start(this.meters, true));
+		this.clock.add(Duration.ofSeconds(4));
+		List<TrackedRun> visited = new ArrayList<>();
+		long instant = this.inFlight.forEach(visited::add);
+		assertThat(visited).containsExactlyInAnyOrder(first, nested, other);
+		assertThat(visited).allSatisfy((run) -> assertThat(instant - run.startNanos).isNotNegative());
+		assertThat(instant - other.startNanos).isEqualTo(4 * SECOND);
+		// The nested run is in flight but adds no worked time.
+		assertThat(this.inFlight.workedNanos()).isEqualTo((7 + 4) * SECOND);
+	}
+
+	// Runs the action on a new thread whose id puts it in a stripe other than the first.
+	private <T> T onThreadOfAnotherStripe(Callable<T> action)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		while (true) {
+			FutureTask<T> task = new FutureTask<>(action);
+			Thread thread = new Thread(task);
+			if ((thread.getId() & (this.inFlight.stripes() - 1)) != 0) {
+				thread.start();
+				return task.get(10, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+}
