@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.Clock;
 import org.jspecify.annotations.Nullable;
@@ -147,17 +148,7 @@ final class InFlightRuns {
 	 * if none has: the latest of the stripes', each written under the lock its end takes anyway.
 	 */
 	long lastEndNanos() {
-		long latest = Long.MIN_VALUE;
-		for (Stripe stripe : this.stripes) {
-			stripe.lock();
-			try {
-				latest = Math.max(latest, stripe.lastEndNanos);
-			}
-			finally {
-				stripe.unlock();
-			}
-		}
-		return latest;
+		return latest((stripe) -> stripe.lastEndNanos);
 	}
 
 	int count() {
@@ -221,11 +212,17 @@ final class InFlightRuns {
 	 * Returns the wall-clock time of the latest success, in milliseconds, or {@link #NO_SUCCESS}.
 	 */
 	long lastSuccessWallMillis() {
-		long latest = NO_SUCCESS;
+		return latest((stripe) -> stripe.lastSuccessWallMillis);
+	}
+
+	// The largest value of a field over the stripes, each read under its stripe's lock; Long.MIN_VALUE (which is
+	// also NO_SUCCESS) if no stripe has set it.
+	private long latest(ToLongFunction<StripeState> field) {
+		long latest = Long.MIN_VALUE;
 		for (Stripe stripe : this.stripes) {
 			stripe.lock();
 			try {
-				latest = Math.max(latest, stripe.lastSuccessWallMillis);
+				latest = Math.max(latest, field.applyAsLong(stripe));
 			}
 			finally {
 				stripe.unlock();
