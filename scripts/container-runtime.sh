@@ -126,9 +126,12 @@ if [[ -n "${RESTART_SERVICE:-}" ]] || ! ping_sock; then
   rm -f "$SOCK" "$PID_FILE"
   log "starting podman API service on $SOCK (log: $SOCK_DIR/podman.log)"
   # setsid/nohup + all fds redirected: the service outlives this script and does not
-  # hold the stdout pipe of `eval "$(...)"` open (which would hang the caller).
-  setsid nohup podman system service --time=0 "unix://$SOCK" \
-    </dev/null >>"$SOCK_DIR/podman.log" 2>&1 &
+  # hold the stdout pipe of `eval "$(...)"` open (which would hang the caller). It runs
+  # in /, not in the caller's directory: the conmon of every container it starts inherits
+  # that directory, and fails ("Failed to get working directory") once a checkout the
+  # service was started from has been deleted.
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$SOCK" \
+    </dev/null >>"$SOCK_DIR/podman.log" 2>&1) &
   echo $! >"$PID_FILE"
   for _ in $(seq 60); do ping_sock && break; sleep 0.5; done
   ping_sock || die "podman API did not answer on $SOCK within 30 s; see $SOCK_DIR/podman.log"
