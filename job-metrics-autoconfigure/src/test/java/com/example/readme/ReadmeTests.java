@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.github.jobmetrics.MarkdownSnippets;
+import io.github.jobmetrics.MarkdownSnippets.Snippet;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -87,7 +89,7 @@ class ReadmeTests {
 	void everyPromqlQueryIsEvaluatedByPromtoolWithTheResultTheReadmePromises() throws Exception {
 		List<String> queries = new ArrayList<>();
 		for (Snippet snippet : snippets("promql")) {
-			queries.addAll(queries(snippet.text()));
+			queries.addAll(MarkdownSnippets.queries(snippet.text()));
 		}
 		assertThat(queries).isNotEmpty();
 		List<Path> testFiles;
@@ -287,42 +289,9 @@ class ReadmeTests {
 	}
 
 	static List<Snippet> snippets(String language) throws IOException {
-		List<String> lines = Files.readAllLines(README);
-		List<Snippet> snippets = new ArrayList<>();
-		for (int i = 0; i < lines.size(); i++) {
-			String fence = lines.get(i).strip();
-			if (fence.startsWith("```") && fence.length() > 3) {
-				int start = i + 1;
-				int end = start;
-				while (!lines.get(end).strip().equals("```")) {
-					end++;
-				}
-				if (fence.substring(3).strip().equals(language)) {
-					snippets.add(new Snippet(start, String.join("\n", lines.subList(start, end))));
-				}
-				i = end;
-			}
-		}
-		return snippets;
+		return MarkdownSnippets.of(README, language);
 	}
 
-	// A block of queries: each starts after a comment line and may span several lines.
-	private static List<String> queries(String block) {
-		List<String> queries = new ArrayList<>();
-		StringBuilder query = new StringBuilder();
-		for (String line : (block + "\n#").split("\n")) {
-			if (line.strip().startsWith("#") || line.isBlank()) {
-				if (!query.isEmpty()) {
-					queries.add(query.toString());
-					query.setLength(0);
-				}
-			}
-			else {
-				query.append(line).append('\n');
-			}
-		}
-		return queries;
-	}
 
 	@SuppressWarnings("unchecked")
 	private static List<String> exprs(Object yaml) {
@@ -367,9 +336,6 @@ class ReadmeTests {
 		}
 		throw new AssertionError("promtool is not on the PATH: install Debian's prometheus package "
 				+ "(scripts/test.sh does) to test the README's PromQL");
-	}
-
-	record Snippet(int line, String text) {
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,7 +1,6 @@
 package io.github.jobmetrics.operations;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.jobmetrics.MarkdownSnippets;
+import io.github.jobmetrics.MarkdownSnippets.Snippet;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,7 @@ class OperationsGuideTests {
 				live.add(oneLine((String) rule.get("expr")));
 			}
 		}
-		List<String> queries = queries(Files.readString(OPERATIONS));
+		List<String> queries = queries();
 		assertThat(queries).hasSizeGreaterThan(10);
 		assertThat(queries).allSatisfy((query) -> assertThat(live).as("query of docs/operations.md run live")
 			.contains(oneLine(query)));
@@ -39,7 +40,7 @@ class OperationsGuideTests {
 
 	@Test
 	void guideShowsTheQueryOfEveryPanel() throws IOException {
-		List<String> shown = queries(Files.readString(OPERATIONS)).stream().map(OperationsGuideTests::oneLine).toList();
+		List<String> shown = queries().stream().map(OperationsGuideTests::oneLine).toList();
 		assertThat(shown).containsAll(GrafanaDashboardTests.queries(GrafanaDashboardTests.dashboard())
 			.stream()
 			.map(OperationsGuideTests::oneLine)
@@ -47,32 +48,10 @@ class OperationsGuideTests {
 	}
 
 	// The queries of the promql blocks: each follows a comment line and may span several lines.
-	private static List<String> queries(String markdown) {
+	private static List<String> queries() throws IOException {
 		List<String> queries = new ArrayList<>();
-		boolean inBlock = false;
-		StringBuilder query = new StringBuilder();
-		for (String line : markdown.split("\n")) {
-			String stripped = line.strip();
-			if (stripped.startsWith("```")) {
-				if (inBlock && !query.isEmpty()) {
-					queries.add(query.toString());
-					query.setLength(0);
-				}
-				inBlock = !inBlock && stripped.equals("```promql");
-				continue;
-			}
-			if (!inBlock) {
-				continue;
-			}
-			if (stripped.startsWith("#") || stripped.isEmpty()) {
-				if (!query.isEmpty()) {
-					queries.add(query.toString());
-					query.setLength(0);
-				}
-			}
-			else {
-				query.append(line).append('\n');
-			}
+		for (Snippet snippet : MarkdownSnippets.of(OPERATIONS, "promql")) {
+			queries.addAll(MarkdownSnippets.queries(snippet.text()));
 		}
 		return queries;
 	}
