@@ -81,6 +81,11 @@ def ratio(num, den):
     return value, max(0.0, num.nanos - num.error) / (den.nanos + den.error), high
 
 
+def fmt_range(low, high):
+    """The range of a ratio, as ratio() gives it."""
+    return "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
+
+
 def verdict(value, low, high, limit):
     """PASS or FAIL only when the whole range the errors allow is on one side of the limit."""
     if math.isnan(value):
@@ -141,7 +146,7 @@ def main():
             lines.append(f"| {label} | {threads} | n/a | n/a | ≤ {limit}x | NOT RUN |")
             return
         value, low, high = ratio(num, den)
-        span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
+        span = fmt_range(low, high)
         lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x "
                      f"| {judged(verdict(value, low, high, limit))} |")
 
@@ -184,7 +189,7 @@ def main():
     if control is not None:
         for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])):
             value, low, high = ratio(r, control)
-            span = "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
+            span = fmt_range(low, high)
             lines.append(f"| Control, not a limit: scrape of 100 jobs, {int(r.params['inFlight']):,} runs in flight / "
                          f"the same series from plain Micrometer meters | 1 | {value:.2f}x | {span} | - | - |")
 

@@ -207,12 +207,9 @@ public final class MicrometerJobTracer implements JobTracer {
 	// name is not remembered, so that a stream of new names costs no memory, and finds the meters of "other" in
 	// two lookups. A known job's runs do not scan its name again.
 	private JobMeters meters(String jobName, @Nullable String queue, boolean run) {
-		if (jobName == null) {
-			checkJobName(jobName);
-		}
 		String name = jobName;
 		String queueTag = queueTag(queue);
-		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(name);
+		ConcurrentMap<String, JobMeters> byQueue = (name != null) ? this.jobs.get(name) : null;
 		if (byQueue == null) {
 			checkJobName(jobName);
 			name = this.limits.jobNames().admit(name);
