@@ -292,7 +292,6 @@ class ReadmeTests {
 		return MarkdownSnippets.of(README, language);
 	}
 
-
 	@SuppressWarnings("unchecked")
 	private static List<String> exprs(Object yaml) {
 		List<String> exprs = new ArrayList<>();
