@@ -3,7 +3,7 @@ package com.example.readme;
 import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -58,8 +58,8 @@ class ReadmeExamplesTests {
 
 	// Sums over any further tags, so that the check holds whatever else the contract adds to this counter.
 	private static double executions(MeterRegistry registry, String job, String result) {
-		return registry.find("job.executions").tag("job.name", job).tag("result", result).counters().stream()
-			.mapToDouble(Counter::count)
+		return registry.find("job.executions").tag("job.name", job).tag("result", result).functionCounters().stream()
+			.mapToDouble(FunctionCounter::count)
 			.sum();
 	}
 

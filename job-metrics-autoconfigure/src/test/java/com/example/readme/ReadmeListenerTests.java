@@ -46,7 +46,7 @@ class ReadmeListenerTests {
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(registry.get("job.executions")
 					.tags("job.name", "payments", "result", "success")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(3));
 			assertThat(registry.get("job.queue.wait").tags("job.name", "payments", "queue", "payments").timer().count())
 				.isEqualTo(3);

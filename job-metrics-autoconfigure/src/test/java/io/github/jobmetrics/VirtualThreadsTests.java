@@ -63,10 +63,12 @@ class VirtualThreadsTests {
 				assertThat(run.get(30, TimeUnit.SECONDS)).as("ran on a virtual thread").isEqualTo(expectVirtual);
 			}
 			return new double[] { worked,
-					registry.get("job.executions").tag("job.name", "facade").tag("result", "success").counter().count(),
+					registry.get("job.executions").tag("job.name", "facade").tag("result", "success")
+						.functionCounter().count(),
 					registry.get("job.duration").tag("job.name", "facade").timer().totalTime(TimeUnit.SECONDS),
 					registry.get("job.inflight").tag("job.name", "facade").gauge().value(),
-					registry.get("job.executions").tag("job.name", "service").tag("result", "success").counter().count() };
+					registry.get("job.executions").tag("job.name", "service").tag("result", "success")
+						.functionCounter().count() };
 		}
 		finally {
 			executor.shutdownNow();

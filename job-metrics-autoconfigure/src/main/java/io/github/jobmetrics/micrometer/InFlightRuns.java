@@ -57,6 +57,15 @@ final class InFlightRuns {
 
 	static final long NO_SUCCESS = Long.MIN_VALUE;
 
+	// How a run ended, for the count of finished runs by result that each stripe keeps.
+	static final int SUCCESS = 0;
+
+	static final int FAILURE = 1;
+
+	static final int RETRY = 2;
+
+	static final int CANCELLED = 3;
+
 	private static final long MILLISECOND = 1_000_000;
 
 	private final Clock clock;
@@ -109,14 +118,15 @@ final class InFlightRuns {
 	}
 
 	/**
-	 * Removes the run and returns its duration, or -1 if it had already been removed.
-	 * @param success whether the run succeeded, to remember the wall-clock time of the last success
+	 * Removes the run, counts it as finished with its result, and returns its duration, or -1 if it had already
+	 * been removed (then it counts nothing).
+	 * @param result how the run ended: {@link #SUCCESS}, {@link #FAILURE}, {@link #RETRY} or {@link #CANCELLED}
 	 */
-	long remove(TrackedRun run, boolean success) {
+	long remove(TrackedRun run, int result) {
 		Stripe stripe = run.stripe;
 		stripe.lock();
 		try {
-			return stripe.remove(run, success, this.clock);
+			return stripe.remove(run, result, this.clock);
 		}
 		finally {
 			stripe.unlock();
@@ -209,6 +219,25 @@ final class InFlightRuns {
 	}
 
 	/**
+	 * Returns the number of runs that ended with the result, over all stripes. Never decreases: each stripe's
+	 * count only grows, under its lock, and stripes are never removed.
+	 * @param result {@link #SUCCESS}, {@link #FAILURE}, {@link #RETRY} or {@link #CANCELLED}
+	 */
+	long ended(int result) {
+		long ended = 0;
+		for (Stripe stripe : this.stripes) {
+			stripe.lock();
+			try {
+				ended += stripe.ended(result);
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return ended;
+	}
+
+	/**
 	 * Returns the wall-clock time of the latest success, in milliseconds, or {@link #NO_SUCCESS}.
 	 */
 	long lastSuccessWallMillis() {
@@ -292,6 +321,17 @@ final class InFlightRuns {
 
 		long wallReadAt;
 
+		// Finished runs by result. Counted here, under the lock the end takes anyway, rather than in a Counter of
+		// their own, which would cost each run one more contended atomic update. A run leaves the in-flight count
+		// and enters the count of its result in one step.
+		long successes;
+
+		long failures;
+
+		long retries;
+
+		long cancellations;
+
 		@Nullable TrackedRun oldest;
 
 		@Nullable TrackedRun newest;
@@ -339,7 +379,7 @@ final class InFlightRuns {
 			this.newest = run;
 		}
 
-		final long remove(TrackedRun run, boolean success, Clock clock) {
+		final long remove(TrackedRun run, int result, Clock clock) {
 			if (run.ended) {
 				return -1;
 			}
@@ -365,11 +405,27 @@ final class InFlightRuns {
 			}
 			run.previous = null;
 			run.next = null;
-			if (success && (this.lastSuccessWallMillis == NO_SUCCESS || now - this.wallReadAt >= MILLISECOND)) {
+			switch (result) {
+				case SUCCESS -> this.successes++;
+				case FAILURE -> this.failures++;
+				case RETRY -> this.retries++;
+				default -> this.cancellations++;
+			}
+			if (result == SUCCESS
+					&& (this.lastSuccessWallMillis == NO_SUCCESS || now - this.wallReadAt >= MILLISECOND)) {
 				this.lastSuccessWallMillis = clock.wallTime();
 				this.wallReadAt = now;
 			}
 			return now - run.startNanos;
+		}
+
+		final long ended(int result) {
+			return switch (result) {
+				case SUCCESS -> this.successes;
+				case FAILURE -> this.failures;
+				case RETRY -> this.retries;
+				default -> this.cancellations;
+			};
 		}
 
 		final long workedNanos(long instant) {

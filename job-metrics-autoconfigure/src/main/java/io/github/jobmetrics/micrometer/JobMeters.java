@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one job (one job name and queue), built once and reused by every run, so that a run
- * allocates nothing but its {@link TrackedRun}. The three {@code job.executions} series are built with the
- * others, so that each exists at 0 from the start and the first failure is an increase; the
+ * allocates nothing but its {@link TrackedRun}. The four {@code job.executions} series are built with the
+ * others, so that each exists at 0 from the start and the first failure is an increase; they read the counts
+ * that {@link InFlightRuns} keeps under the lock an end takes anyway, so an end updates no counter of its own. The
  * {@code job.exceptions} counter of each result and exception type is built on its first occurrence and
  * cached.
  */
@@ -58,14 +59,6 @@ final class JobMeters {
 	private final InFlightRuns inFlight;
 
 	private final Timer duration;
-
-	private final Counter successes;
-
-	private final Counter cancellations;
-
-	private final Counter failures;
-
-	private final Counter retries;
 
 	private final LabelLimits limits;
 
@@ -125,10 +118,10 @@ final class JobMeters {
 			.tags(this.tags)
 			.serviceLevelObjectives(settings.bucketsFor(jobName).toArray(Duration[]::new))
 			.register(registry);
-		this.successes = executions("success");
-		this.failures = executions("failure");
-		this.retries = executions("retry");
-		this.cancellations = executions("cancelled");
+		executions("success", InFlightRuns.SUCCESS);
+		executions("failure", InFlightRuns.FAILURE);
+		executions("retry", InFlightRuns.RETRY);
+		executions("cancelled", InFlightRuns.CANCELLED);
 	}
 
 	TrackedRun start(boolean nested) {
@@ -136,20 +129,15 @@ final class JobMeters {
 	}
 
 	void end(TrackedRun run, @Nullable Throwable failure, boolean retry, boolean cancelled) {
-		long nanos = this.inFlight.remove(run, !cancelled && failure == null);
+		int result = cancelled ? InFlightRuns.CANCELLED
+				: (failure == null) ? InFlightRuns.SUCCESS : retry ? InFlightRuns.RETRY : InFlightRuns.FAILURE;
+		long nanos = this.inFlight.remove(run, result);
 		if (nanos < 0) {
 			return;
 		}
 		try {
 			this.duration.record(nanos, TimeUnit.NANOSECONDS);
-			if (cancelled) {
-				this.cancellations.increment();
-			}
-			else if (failure == null) {
-				this.successes.increment();
-			}
-			else {
-				(retry ? this.retries : this.failures).increment();
+			if (failure != null && !cancelled) {
 				ExceptionCounter exception = exceptions(retry, failure.getClass());
 				exception.counter().increment();
 				if (exception.folded()) {
@@ -217,8 +205,9 @@ final class JobMeters {
 	private record ExceptionCounter(Counter counter, boolean folded) {
 	}
 
-	private Counter executions(String result) {
-		return Counter.builder("job.executions")
+	// A count kept by the stripes (see InFlightRuns.ended): the Prometheus output is that of a counter.
+	private void executions(String result, int code) {
+		FunctionCounter.builder("job.executions", this.inFlight, (runs) -> runs.ended(code))
 			.description("Finished runs by result: success, failure, or retry (a failed attempt that is tried again)")
 			.baseUnit(EXECUTIONS)
 			.tags(this.tags)
@@ -242,10 +231,10 @@ final class JobMeters {
 	 */
 	JobSnapshot snapshot(int maxRuns) {
 		Map<String, Long> runsByResult = new LinkedHashMap<>();
-		runsByResult.put("success", (long) this.successes.count());
-		runsByResult.put("failure", (long) this.failures.count());
-		runsByResult.put("retry", (long) this.retries.count());
-		runsByResult.put("cancelled", (long) this.cancellations.count());
+		runsByResult.put("success", this.inFlight.ended(InFlightRuns.SUCCESS));
+		runsByResult.put("failure", this.inFlight.ended(InFlightRuns.FAILURE));
+		runsByResult.put("retry", this.inFlight.ended(InFlightRuns.RETRY));
+		runsByResult.put("cancelled", this.inFlight.ended(InFlightRuns.CANCELLED));
 		// Only references are taken under the lock. Reading them after it is safe: startNanos is written under the
 		// same lock before the run is linked, and neither it nor threadName changes afterwards.
 		List<TrackedRun> oldest = new ArrayList<>(Math.min(maxRuns, 16));

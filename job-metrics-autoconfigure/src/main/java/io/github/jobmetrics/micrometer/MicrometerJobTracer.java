@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code job.worked} ({@code job_worked_seconds_total})</td><td>FunctionCounter</td><td></td>
  * <td>seconds spent working, including the elapsed part of runs in progress when it is read; a run started
  * inside the body of another traced run on the same thread adds nothing, so each thread counts once</td></tr>
- * <tr><td>{@code job.executions} ({@code job_executions_total})</td><td>Counter</td>
- * <td>{@code result}</td><td>finished runs; result {@code success}, {@code failure} or {@code retry}, all
- * three at 0 from when the job's meters are built</td></tr>
+ * <tr><td>{@code job.executions} ({@code job_executions_total})</td><td>FunctionCounter</td>
+ * <td>{@code result}</td><td>finished runs; result {@code success}, {@code failure}, {@code retry} or
+ * {@code cancelled}, all four at 0 from when the job's meters are built</td></tr>
  * <tr><td>{@code job.exceptions} ({@code job_exceptions_total})</td><td>Counter</td>
  * <td>{@code result}, {@code exception}</td><td>failed runs by exception; result {@code failure} or
  * {@code retry}, exception the simple class name; built with the first run that fails with that type</td></tr>
@@ -54,7 +54,8 @@ import org.jspecify.annotations.Nullable;
  * The distinct values of {@code job.name}, {@code queue} and {@code exception} are capped
  * ({@link JobMeterSettings#withMaxJobNames(int)} and its siblings): past a cap a new value is reported as
  * {@code other}, whose meters are those of one job shared by every folded name, so that its in-flight runs and
- * worked time stay exact. A name seen before costs the same two map lookups as without caps.
+ * worked time stay exact. A job seen before is found in one map lookup if it has no queue and in two if it has
+ * one, with caps or without.
  *
  * @since 0.1.0
  */
@@ -65,6 +66,10 @@ public final class MicrometerJobTracer implements JobTracer {
 	private final JobMeterSettings settings;
 
 	private final ConcurrentMap<String, ConcurrentMap<String, JobMeters>> jobs = new ConcurrentHashMap<>();
+
+	// The meters of each job without a queue, by the caller's name: the common case, found in one lookup rather
+	// than two. Holds only names admitted under the cap, never a folded one, so it is bounded as jobs is.
+	private final ConcurrentMap<String, JobMeters> unqueued = new ConcurrentHashMap<>();
 
 	private final LabelLimits limits;
 
@@ -202,11 +207,19 @@ public final class MicrometerJobTracer implements JobTracer {
 		}
 	}
 
-	// Two lookups by the caller's own strings, so that the hot path builds no composite key. Only a name or queue
-	// not seen before goes past them, to be checked, then admitted under its cap or folded into "other"; a folded
-	// name is not remembered, so that a stream of new names costs no memory, and finds the meters of "other" in
-	// two lookups. A known job's runs do not scan its name again.
+	// Lookups by the caller's own strings, so that the hot path builds no composite key: one for a job without a
+	// queue, two for one with a queue. Only a name or queue not seen before goes past them, to be checked, then
+	// admitted under its cap or folded into "other"; a folded name is not remembered, so that a stream of new
+	// names costs no memory, and finds the meters of "other" in two lookups. A known job's runs do not scan its
+	// name again.
 	private JobMeters meters(String jobName, @Nullable String queue, boolean run) {
+		boolean noQueue = queue == null || queue.isEmpty();
+		if (noQueue && jobName != null) {
+			JobMeters meters = this.unqueued.get(jobName);
+			if (meters != null) {
+				return meters;
+			}
+		}
 		String name = jobName;
 		String queueTag = queueTag(queue);
 		ConcurrentMap<String, JobMeters> byQueue = (name != null) ? this.jobs.get(name) : null;
@@ -230,6 +243,9 @@ public final class MicrometerJobTracer implements JobTracer {
 				meters = byQueue.computeIfAbsent(admitted,
 						(key) -> new JobMeters(this.registry, meterName, key, this.settings, this.limits));
 			}
+		}
+		if (noQueue && name.equals(jobName)) {
+			this.unqueued.putIfAbsent(jobName, meters);
 		}
 		return meters;
 	}

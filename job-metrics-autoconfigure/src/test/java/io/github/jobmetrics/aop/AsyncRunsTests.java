@@ -85,7 +85,8 @@ class AsyncRunsTests {
 	@Test
 	void cancelledSeriesExistsAtZeroFromRegistration() {
 		this.tracer.register("other", null);
-		assertThat(this.registry.get("job.executions").tag("job.name", "other").tag("result", "cancelled").counter()
+		assertThat(this.registry.get("job.executions").tag("job.name", "other").tag("result", "cancelled")
+			.functionCounter()
 			.count()).isZero();
 	}
 
@@ -111,7 +112,7 @@ class AsyncRunsTests {
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
 			System.gc();
 			return this.registry.get("job.executions").tag("job.name", "abandoned").tag("result", "cancelled")
-				.counter().count() == 1;
+				.functionCounter().count() == 1;
 		});
 		assertThat(this.registry.get("job.inflight").tag("job.name", "abandoned").gauge().value()).isZero();
 	}
@@ -155,8 +156,8 @@ class AsyncRunsTests {
 				assertThat(result.get(10, TimeUnit.SECONDS)).startsWith("worked on ").doesNotContain("main");
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> registry.get("job.executions").tag("job.name", "spring-async").tag("result", "success")
-						.counter().count() == 1);
-				assertThat(registry.find("job.executions").tag("job.name", "spring-async").counters().stream()
+						.functionCounter().count() == 1);
+				assertThat(registry.find("job.executions").tag("job.name", "spring-async").functionCounters().stream()
 					.mapToDouble((counter) -> counter.count())
 					.sum()).isOne();
 			});
@@ -171,7 +172,8 @@ class AsyncRunsTests {
 	}
 
 	private double executions(String result) {
-		return this.registry.get("job.executions").tag("job.name", "export").tag("result", result).counter().count();
+		return this.registry.get("job.executions").tag("job.name", "export").tag("result", result)
+			.functionCounter().count();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -114,7 +114,7 @@ class ExitPathTests {
 	}
 
 	private double executions(String result) {
-		return this.registry.get("job.executions").tag("result", result).counter().count();
+		return this.registry.get("job.executions").tag("result", result).functionCounter().count();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -106,11 +106,12 @@ class ReactorRunsTests {
 	}
 
 	private double executions(String result) {
-		return this.registry.get("job.executions").tag("job.name", "fetch").tag("result", result).counter().count();
+		return this.registry.get("job.executions").tag("job.name", "fetch").tag("result", result)
+			.functionCounter().count();
 	}
 
 	private double total() {
-		return this.registry.find("job.executions").tag("job.name", "fetch").counters().stream()
+		return this.registry.find("job.executions").tag("job.name", "fetch").functionCounters().stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
 	}

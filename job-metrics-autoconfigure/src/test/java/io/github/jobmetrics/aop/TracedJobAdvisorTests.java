@@ -17,6 +17,7 @@ import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
@@ -105,7 +106,7 @@ class TracedJobAdvisorTests {
 			.doesNotHaveMeterWithNameAndTags("job.worked", Tags.of("job.name", "order-handler", "queue", "none"));
 		assertThat(this.registry.get("job.executions")
 			.tags("job.name", "order-handler", "queue", "orders", "result", "success")
-			.counter()
+			.functionCounter()
 			.count()).isOne();
 	}
 
@@ -118,7 +119,7 @@ class TracedJobAdvisorTests {
 		jobs.packagePrivateHelper();
 		assertThat(executions("ClassLevelJobs.close", "success", "none")).isOne();
 		assertThat(executions("ClassLevelJobs.reconcile", "success", "none")).isOne();
-		assertThat(this.registry.get("job.executions").counters())
+		assertThat(this.registry.get("job.executions").functionCounters())
 			.extracting((counter) -> counter.getId().getTag("job.name"))
 			.containsOnly("ClassLevelJobs.close", "ClassLevelJobs.reconcile");
 	}
@@ -340,11 +341,15 @@ class TracedJobAdvisorTests {
 
 	// Runs by result, or with an exception other than none, failed runs by that exception (job.exceptions).
 	private static double executions(MeterRegistry registry, String jobName, String result, String exception) {
-		Counter counter = "none".equals(exception)
-				? registry.find("job.executions").tags("job.name", jobName, "result", result).counter()
-				: registry.find("job.exceptions")
-					.tags("job.name", jobName, "result", result, "exception", exception)
-					.counter();
+		if ("none".equals(exception)) {
+			FunctionCounter runs = registry.find("job.executions")
+				.tags("job.name", jobName, "result", result)
+				.functionCounter();
+			return (runs != null) ? runs.count() : 0;
+		}
+		Counter counter = registry.find("job.exceptions")
+			.tags("job.name", jobName, "result", result, "exception", exception)
+			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
 
@@ -689,7 +694,8 @@ class TracedJobAdvisorTests {
 			ProxyFactory factory = new ProxyFactory(new PlainJob());
 			factory.addAdvisor(advisor);
 			((Runnable) factory.getProxy()).run();
-			return registry.get("job.executions").tags("job.name", "plain-job", "result", "success").counter().count();
+			return registry.get("job.executions").tags("job.name", "plain-job", "result", "success")
+				.functionCounter().count();
 		}
 
 	}

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -126,7 +126,7 @@ class TracedJobRegistrationTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				context.getBean(PlaceholderJob.class).work();
 				assertThat(registry.get("job.executions").tag("job.name", "settle").tag("queue", "payments")
-					.tag("result", "success").counter().count()).isOne();
+					.tag("result", "success").functionCounter().count()).isOne();
 				assertThat(jobNames(registry)).containsExactly("settle");
 			});
 	}
@@ -191,8 +191,8 @@ class TracedJobRegistrationTests {
 	}
 
 	private static double executions(MeterRegistry registry, String job, String result) {
-		return registry.find("job.executions").tag("job.name", job).tag("result", result).counters().stream()
-			.mapToDouble(Counter::count)
+		return registry.find("job.executions").tag("job.name", job).tag("result", result).functionCounters().stream()
+			.mapToDouble(FunctionCounter::count)
 			.sum();
 	}
 

@@ -95,7 +95,7 @@ class AutoProxyRegistrarTests {
 		assertThat(context.getBean(MeterRegistry.class)
 			.get("job.executions")
 			.tags("job.name", "report-export", "result", "success")
-			.counter()
+			.functionCounter()
 			.count()).isOne();
 	}
 

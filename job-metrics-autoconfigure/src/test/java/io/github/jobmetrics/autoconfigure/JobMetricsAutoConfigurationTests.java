@@ -248,7 +248,7 @@ class JobMetricsAutoConfigurationTests {
 								Tags.of("job.name", "LedgerJobs.reconcile", "team", "none", "tier", "none"));
 				}
 				assertThat(registry.get("job.executions").tag("job.name", "invoice-export").tag("result", "success")
-					.tag("team", "billing").counter().count()).isOne();
+					.tag("team", "billing").functionCounter().count()).isOne();
 			});
 	}
 
@@ -374,7 +374,7 @@ class JobMetricsAutoConfigurationTests {
 	// Runs by result, or with an exception other than none, failed runs by that exception (job.exceptions).
 	private static double executions(MeterRegistry registry, String jobName, String result, String exception) {
 		return "none".equals(exception)
-				? registry.get("job.executions").tags("job.name", jobName, "result", result).counter().count()
+				? registry.get("job.executions").tags("job.name", jobName, "result", result).functionCounter().count()
 				: registry.get("job.exceptions")
 					.tags("job.name", jobName, "result", result, "exception", exception)
 					.counter()

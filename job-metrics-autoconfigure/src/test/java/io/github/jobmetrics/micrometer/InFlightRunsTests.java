@@ -57,20 +57,28 @@ class InFlightRunsTests {
 		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 20 + 10) * SECOND);
 
 		// The first run ends on a thread of the other stripe: its own stripe must let it go.
-		assertThat(onThreadOfAnotherStripe(() -> this.inFlight.remove(first, true))).isEqualTo(25 * SECOND);
+		assertThat(onThreadOfAnotherStripe(() -> this.inFlight.remove(first, InFlightRuns.SUCCESS)))
+			.isEqualTo(25 * SECOND);
 		assertThat(this.inFlight.count()).isEqualTo(2);
 		assertThat(this.inFlight.oldestAgeSeconds()).isEqualTo(20);
-		assertThat(this.inFlight.remove(first, true)).as("a second end of the same run").isEqualTo(-1);
+		assertThat(this.inFlight.remove(first, InFlightRuns.SUCCESS)).as("a second end of the same run")
+			.isEqualTo(-1);
 		this.clock.add(Duration.ofSeconds(5));
 		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 25 + 15) * SECOND);
 
-		assertThat(this.inFlight.remove(second, true)).isEqualTo(25 * SECOND);
+		assertThat(this.inFlight.remove(second, InFlightRuns.FAILURE)).isEqualTo(25 * SECOND);
 		assertThat(this.inFlight.oldestAgeSeconds()).isEqualTo(15);
-		assertThat(onThreadOfAnotherStripe(() -> this.inFlight.remove(third, true))).isEqualTo(15 * SECOND);
+		assertThat(onThreadOfAnotherStripe(() -> this.inFlight.remove(third, InFlightRuns.SUCCESS)))
+			.isEqualTo(15 * SECOND);
 		assertThat(this.inFlight.count()).isZero();
 		assertThat(this.inFlight.oldestAgeSeconds()).isZero();
 		this.clock.add(Duration.ofSeconds(5));
 		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 25 + 15) * SECOND);
+		assertThat(this.inFlight.ended(InFlightRuns.SUCCESS)).as("the second end of the first run counts nothing")
+			.isEqualTo(2);
+		assertThat(this.inFlight.ended(InFlightRuns.FAILURE)).isEqualTo(1);
+		assertThat(this.inFlight.ended(InFlightRuns.RETRY)).isZero();
+		assertThat(this.inFlight.ended(InFlightRuns.CANCELLED)).isZero();
 	}
 
 	@Test

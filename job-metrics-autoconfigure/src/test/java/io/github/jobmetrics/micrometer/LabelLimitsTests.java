@@ -45,7 +45,8 @@ class LabelLimitsTests {
 			this.tracer.start("dyn-" + i, null).close();
 		}
 		assertThat(jobNames()).containsExactlyInAnyOrder("dyn-0", "dyn-1", "dyn-2", "other");
-		assertThat(this.registry.get("job.executions").tags("job.name", "other", "result", "success").counter().count())
+		assertThat(this.registry.get("job.executions").tags("job.name", "other", "result", "success")
+			.functionCounter().count())
 			.isEqualTo(7);
 		assertThat(overflow("job_name")).isEqualTo(7);
 		assertThat(overflow("queue")).isZero();
@@ -101,7 +102,7 @@ class LabelLimitsTests {
 		assertThat(exceptions).containsExactlyInAnyOrder("IllegalStateException", "IllegalArgumentException",
 				"other");
 		assertThat(this.registry.get("job.exceptions").tag("exception", "other").counter().count()).isEqualTo(2);
-		assertThat(this.registry.get("job.executions").tag("result", "failure").counter().count()).isEqualTo(5);
+		assertThat(this.registry.get("job.executions").tag("result", "failure").functionCounter().count()).isEqualTo(5);
 		assertThat(overflow("exception")).isEqualTo(2);
 	}
 
@@ -162,7 +163,8 @@ class LabelLimitsTests {
 			workers.shutdownNow();
 		}
 		assertThat(jobNames()).hasSize(51).contains("other");
-		double others = this.registry.get("job.executions").tags("job.name", "other", "result", "success").counter()
+		double others = this.registry.get("job.executions").tags("job.name", "other", "result", "success")
+			.functionCounter()
 			.count();
 		assertThat(others).isEqualTo(20_000 - 50);
 		assertThat(overflow("job_name")).isEqualTo(20_000 - 50);

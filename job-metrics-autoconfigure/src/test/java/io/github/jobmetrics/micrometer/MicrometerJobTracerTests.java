@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.jobmetrics.JobRun;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -156,7 +157,7 @@ class MicrometerJobTracerTests {
 	void everyResultSeriesExistsAtZeroFromRegistrationSoTheFirstFailureIsAnIncrease() {
 		this.tracer.register("export", "invoices");
 		for (String result : List.of("success", "failure", "retry", "cancelled")) {
-			Counter counter = this.registry.get("job.executions").tag("result", result).counter();
+			FunctionCounter counter = this.registry.get("job.executions").tag("result", result).functionCounter();
 			assertThat(counter.count()).isZero();
 			assertThat(counter.getId().getTags()).extracting(Tag::getKey)
 				.containsExactlyInAnyOrder("job.name", "queue", "result");
@@ -164,18 +165,19 @@ class MicrometerJobTracerTests {
 			assertThat(counter.getId().getBaseUnit()).isEqualTo("executions");
 		}
 		assertThat(this.registry.find("job.exceptions").meters()).isEmpty();
-		Counter failures = this.registry.get("job.executions").tag("result", "failure").counter();
+		FunctionCounter failures = this.registry.get("job.executions").tag("result", "failure").functionCounter();
 		try (JobRun run = this.tracer.start("export", "invoices")) {
 			run.failed(new IllegalStateException());
 		}
 		assertThat(failures.count()).isOne();
-		assertThat(this.registry.get("job.executions").counters()).hasSize(4);
+		assertThat(this.registry.get("job.executions").functionCounters()).hasSize(4);
 	}
 
 	@Test
 	void firstRunOfAnUnregisteredJobBuildsAllThreeResultSeries() {
 		this.tracer.start("export").close();
-		assertThat(this.registry.get("job.executions").counters()).extracting((counter) -> counter.getId().getTag("result"))
+		assertThat(this.registry.get("job.executions")
+			.functionCounters()).extracting((counter) -> counter.getId().getTag("result"))
 			.containsExactlyInAnyOrder("success", "failure", "retry", "cancelled");
 		assertThat(executions("export", "success")).isOne();
 	}
@@ -423,7 +425,7 @@ class MicrometerJobTracerTests {
 	}
 
 	private double executions(String job, String result) {
-		return this.registry.get("job.executions").tags("job.name", job, "result", result).counter().count();
+		return this.registry.get("job.executions").tags("job.name", job, "result", result).functionCounter().count();
 	}
 
 	private double exceptions(String job, String result, String exception) {

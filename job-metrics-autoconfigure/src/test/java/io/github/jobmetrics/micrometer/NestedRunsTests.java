@@ -117,7 +117,8 @@ class NestedRunsTests {
 		// The first failure was nested in "outer", the second was a run of its own.
 		assertThat(worked("outer")).isEqualTo(0.5);
 		assertThat(worked("service")).isEqualTo(0.5);
-		assertThat(this.registry.get("job.executions").tag("job.name", "service").tag("result", "failure").counter()
+		assertThat(this.registry.get("job.executions").tag("job.name", "service").tag("result", "failure")
+			.functionCounter()
 			.count()).isEqualTo(2);
 	}
 
@@ -149,7 +150,8 @@ class NestedRunsTests {
 	}
 
 	private double successes(String job) {
-		return this.registry.get("job.executions").tag("job.name", job).tag("result", "success").counter().count();
+		return this.registry.get("job.executions").tag("job.name", job).tag("result", "success")
+			.functionCounter().count();
 	}
 
 	private double gauge(String name, String job) {

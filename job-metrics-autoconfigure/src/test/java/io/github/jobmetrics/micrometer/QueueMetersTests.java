@@ -90,7 +90,7 @@ class QueueMetersTests {
 		Timer wait = this.registry.get("job.queue.wait").timer();
 		assertThat(wait.count()).isEqualTo(3);
 		assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4720);
-		assertThat(this.registry.get("job.executions").tag("result", "success").counter().count()).isOne();
+		assertThat(this.registry.get("job.executions").tag("result", "success").functionCounter().count()).isOne();
 	}
 
 	@Test

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Workers, all running the same job, finish runs for a few seconds while readers read {@code job.worked} and
- * {@code job.inflight} without pause, on the real monotonic clock. No read may ever be lower than the one
- * before it on the same reader, the number of runs in flight never leaves {@code [0, workers]}, and at the end
- * the counter must equal the sum of every run's duration and {@code job.duration} must count every run once.
+ * Workers, all running the same job, finish runs for a few seconds while readers read {@code job.worked},
+ * {@code job.executions} and {@code job.inflight} without pause, on the real monotonic clock. No read of a
+ * counter may ever be lower than the one before it on the same reader, the number of runs in flight never
+ * leaves {@code [0, workers]}, and at the end the worked time must equal the sum of every run's duration, and
+ * {@code job.duration} and {@code job.executions} (by result) must count every run once.
  * The workers make the job's state split into stripes, which the test checks, so every read sums several
  * stripes while runs start and end in them.
  * <p>
@@ -69,10 +70,12 @@ class WorkedTimeStressTests {
 			go.countDown();
 			long expectedNanos = 0;
 			long runs = 0;
+			long failures = 0;
 			for (Future<long[]> worker : workers) {
 				long[] result = worker.get(SECONDS + 300, TimeUnit.SECONDS);
 				expectedNanos += result[0];
 				runs += result[1];
+				failures += result[2];
 			}
 			working.set(false);
 			long reads = 0;
@@ -80,12 +83,17 @@ class WorkedTimeStressTests {
 				long[] result = reader.get(1, TimeUnit.MINUTES);
 				assertThat(result[1]).as("reads that went backwards").isZero();
 				assertThat(result[2]).as("reads of runs in flight outside [0, %d]", WORKERS).isZero();
+				assertThat(result[3]).as("reads of finished runs that went backwards").isZero();
 				reads += result[0];
 			}
 			assertThat(reads).isGreaterThan(1000);
 			assertThat(tracer.stripes("stress", null)).as("stripes of the job").isGreaterThan(1);
 			assertThat(registry.get("job.inflight").gauge().value()).isZero();
 			assertThat(registry.get("job.duration").timer().count()).isEqualTo(runs);
+			assertThat(tracer.snapshot(0).get(0).runsByResult()).containsEntry("success", runs - failures)
+				.containsEntry("failure", failures)
+				.containsEntry("retry", 0L)
+				.containsEntry("cancelled", 0L);
 			// Exact but for the rare instant at which a core's clock stepped back and the tracer kept the later
 			// instant it had already used (a few nanoseconds each): 10 µs in all is far below any double count.
 			assertThat(tracer.workedSeconds("stress", null) * 1e9).isCloseTo(expectedNanos,
@@ -101,18 +109,20 @@ class WorkedTimeStressTests {
 		go.await();
 		long sum = 0;
 		long runs = 0;
+		long failures = 0;
 		// The deadline is checked once per 1,000 runs, so that reading it weighs nothing beside the runs.
 		while (runs % 1000 != 0 || System.nanoTime() - deadline < 0) {
 			JobRun run = tracer.start("stress");
 			long start = clock.lastOnThisThread();
 			if ((runs + index) % 7 == 0) {
 				run.failed(new IllegalStateException());
+				failures++;
 			}
 			run.close();
 			sum += clock.lastOnThisThread() - start;
 			runs++;
 		}
-		return new long[] { sum, runs };
+		return new long[] { sum, runs, failures };
 	}
 
 	private static long[] read(MicrometerJobTracer tracer, ToDoubleFunction<MicrometerJobTracer> worked,
@@ -121,7 +131,9 @@ class WorkedTimeStressTests {
 		long reads = 0;
 		long decreases = 0;
 		long outOfRange = 0;
+		long finishedDecreases = 0;
 		double previous = worked.applyAsDouble(tracer);
+		long previousFinished = 0;
 		while (working.get()) {
 			double current = worked.applyAsDouble(tracer);
 			if (current < previous) {
@@ -132,9 +144,20 @@ class WorkedTimeStressTests {
 				outOfRange++;
 			}
 			previous = current;
+			// Every 16th read, as a snapshot also walks the runs in flight.
+			if (reads % 16 == 0) {
+				long finished = 0;
+				for (long count : tracer.snapshot(0).get(0).runsByResult().values()) {
+					finished += count;
+				}
+				if (finished < previousFinished) {
+					finishedDecreases++;
+				}
+				previousFinished = finished;
+			}
 			reads++;
 		}
-		return new long[] { reads, decreases, outOfRange };
+		return new long[] { reads, decreases, outOfRange, finishedDecreases };
 	}
 
 	/**

@@ -100,7 +100,7 @@ class ObservedJobTracerTests {
 		}));
 		assertThat(this.tracer.onlySpan()).hasTag("result", "failure").hasTag("queue", "payments");
 		assertThat(this.tracer.onlySpan().getError()).isSameAs(failure);
-		assertThat(this.meters.get("job.executions").tag("result", "failure").counter().count()).isOne();
+		assertThat(this.meters.get("job.executions").tag("result", "failure").functionCounter().count()).isOne();
 	}
 
 	@Test
@@ -111,7 +111,7 @@ class ObservedJobTracerTests {
 		}
 		assertThat(this.tracer.onlySpan()).hasTag("result", "retry");
 		assertThat(this.tracer.onlySpan().getError()).isSameAs(failure);
-		assertThat(this.meters.get("job.executions").tag("result", "retry").counter().count()).isOne();
+		assertThat(this.meters.get("job.executions").tag("result", "retry").functionCounter().count()).isOne();
 	}
 
 	@Test
@@ -212,7 +212,7 @@ class ObservedJobTracerTests {
 		this.observations.observationConfig().observationHandler(new FailingHandler());
 		String value = this.jobTracer.trace("export", null, () -> "done");
 		assertThat(value).isEqualTo("done");
-		assertThat(this.meters.get("job.executions").tag("result", "success").counter().count()).isOne();
+		assertThat(this.meters.get("job.executions").tag("result", "success").functionCounter().count()).isOne();
 	}
 
 	private SimpleSpan span(String name) {

@@ -144,7 +144,7 @@ class ScheduledJobsTests {
 				PlainJob job = context.getBean(PlainJob.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> job.runs.get() >= 3);
 				assertThat(registry.get("job.executions").tag("job.name", "PlainJob.work").tag("result", "success")
-					.counter().count()).isGreaterThanOrEqualTo(2);
+					.functionCounter().count()).isGreaterThanOrEqualTo(2);
 				assertThat(registry.get("job.exceptions").tag("job.name", "FailingJob.fail").tag("result", "failure")
 					.tag("exception", "IllegalStateException").counter().count()).isGreaterThanOrEqualTo(1);
 				assertThat(registry.get("job.schedule.lag").tag("job.name", "PlainJob.work").timer().count())
@@ -231,7 +231,7 @@ class ScheduledJobsTests {
 	}
 
 	private static double executions(MeterRegistry registry, String jobName) {
-		return registry.find("job.executions").tag("job.name", jobName).counters().stream()
+		return registry.find("job.executions").tag("job.name", jobName).functionCounters().stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
 	}

@@ -206,14 +206,15 @@ class RabbitListenerMetricsTests {
 				send(context, ZeroCodeListeners.PLAIN, "p2", NOW - 3_000);
 				send(context, ZeroCodeListeners.EXPLICIT, "e1", NOW - 7_000);
 				await().until(() -> listeners.received().size() == 3);
-				await().until(() -> registry.find("job.executions").counters().stream()
+				await().until(() -> registry.find("job.executions").functionCounters().stream()
 					.mapToDouble((counter) -> counter.count()).sum() == 3);
 				assertThat(registry.get("job.executions")
 					.tags("job.name", "ZeroCodeListeners.plain", "queue", ZeroCodeListeners.PLAIN, "result", "success")
-					.counter()
+					.functionCounter()
 					.count()).isEqualTo(2);
 				assertThat(executions(registry, "explicit", "success")).isEqualTo(1);
-				assertThat(registry.find("job.executions").tag("job.name", "ZeroCodeListeners.explicit").counters())
+				assertThat(registry.find("job.executions").tag("job.name", "ZeroCodeListeners.explicit")
+					.functionCounters())
 					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 				assertThat(registry.get("job.queue.wait").tag("job.name", "ZeroCodeListeners.plain").timer().count())
 					.isEqualTo(2);
@@ -362,7 +363,7 @@ class RabbitListenerMetricsTests {
 	}
 
 	private static double executions(MeterRegistry registry, String job, String result) {
-		var counter = registry.find("job.executions").tags("job.name", job, "result", result).counter();
+		var counter = registry.find("job.executions").tags("job.name", job, "result", result).functionCounter();
 		return (counter != null) ? counter.count() : 0;
 	}
 

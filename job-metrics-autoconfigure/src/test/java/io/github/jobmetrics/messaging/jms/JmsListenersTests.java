@@ -175,11 +175,11 @@ class JmsListenersTests {
 				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(() -> assertThat(registry.get("job.executions")
 						.tags("job.name", "PlainListener.onRefund", "queue", "refunds", "result", "success")
-						.counter()
+						.functionCounter()
 						.count()).isEqualTo(5));
 				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(() -> assertThat(executions(registry, "payments", "success")).isEqualTo(5));
-				assertThat(registry.find("job.executions").tag("result", "success").counters())
+				assertThat(registry.find("job.executions").tag("result", "success").functionCounters())
 					.extracting((counter) -> counter.getId().getTag("job.name"))
 					.containsExactlyInAnyOrder("payments", "PlainListener.onRefund");
 				assertThat(registry.get("job.queue.wait").tags("job.name", "PlainListener.onRefund").timer().count())
@@ -193,12 +193,12 @@ class JmsListenersTests {
 			context.getBean(JmsTemplate.class).convertAndSend("refunds", "refund-1");
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> context.getBean(PlainListener.class).received().size() == 1);
-			assertThat(context.getBean(MeterRegistry.class).find("job.executions").counters()).isEmpty();
+			assertThat(context.getBean(MeterRegistry.class).find("job.executions").functionCounters()).isEmpty();
 		});
 	}
 
 	private static double executions(MeterRegistry registry, String job, String result) {
-		return registry.get("job.executions").tags("job.name", job, "result", result).counter().count();
+		return registry.get("job.executions").tags("job.name", job, "result", result).functionCounter().count();
 	}
 
 	static class PaymentListener {

@@ -81,7 +81,7 @@ class DeliveringInterceptorsTests {
 		deliver(interceptor, record(-1, TimestampType.NO_TIMESTAMP_TYPE, 1));
 		deliver(interceptor, record(NOW - 1_000, TimestampType.NO_TIMESTAMP_TYPE, 1));
 		assertThat(this.registry.find("job.queue.wait").timer()).isNull();
-		assertThat(this.registry.get("job.executions").tag("result", "success").counter().count()).isEqualTo(2);
+		assertThat(this.registry.get("job.executions").tag("result", "success").functionCounter().count()).isEqualTo(2);
 	}
 
 	@Test
@@ -147,7 +147,7 @@ class DeliveringInterceptorsTests {
 		Timer wait = this.registry.get("job.queue.wait").timer();
 		assertThat(wait.count()).isEqualTo(2);
 		assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(4_000);
-		assertThat(this.registry.get("job.executions").tag("result", "success").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("job.executions").tag("result", "success").functionCounter().count()).isEqualTo(1);
 	}
 
 	@Test

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jobmetrics.TracedJob;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -103,7 +103,8 @@ class KafkaListenersTests {
 		assertThat(this.registry.get("job.queue.wait").tags("job.name", "payment-capture").timer().count())
 			.isEqualTo(9);
 		// The explicit @TracedJob wins over zero-code tracing: no second job for the same method.
-		assertThat(this.registry.find("job.executions").tags("job.name", "Payments.capture").counters()).isEmpty();
+		assertThat(this.registry.find("job.executions").tags("job.name", "Payments.capture")
+			.functionCounters()).isEmpty();
 		// The application's own interceptor still sees every delivery.
 		assertThat(this.applicationInterceptor.intercepted("payments")).isEqualTo(9);
 	}
@@ -165,7 +166,8 @@ class KafkaListenersTests {
 	}
 
 	private double executions(String job, String result) {
-		Counter counter = this.registry.find("job.executions").tags("job.name", job, "result", result).counter();
+		FunctionCounter counter = this.registry.find("job.executions").tags("job.name", job, "result", result)
+			.functionCounter();
 		return (counter != null) ? counter.count() : 0;
 	}
 
