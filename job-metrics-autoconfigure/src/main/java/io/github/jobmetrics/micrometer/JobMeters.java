@@ -208,7 +208,8 @@ final class JobMeters {
 	// A count kept by the stripes (see InFlightRuns.ended): the Prometheus output is that of a counter.
 	private void executions(String result, int code) {
 		FunctionCounter.builder("job.executions", this.inFlight, (runs) -> runs.ended(code))
-			.description("Finished runs by result: success, failure, or retry (a failed attempt that is tried again)")
+			.description("Finished runs by result: success, failure, retry (a failed attempt that is tried again), "
+					+ "or cancelled")
 			.baseUnit(EXECUTIONS)
 			.tags(this.tags)
 			.tag(RESULT, result)
