@@ -162,17 +162,7 @@ final class InFlightRuns {
 	}
 
 	int count() {
-		int count = 0;
-		for (Stripe stripe : this.stripes) {
-			stripe.lock();
-			try {
-				count += stripe.count;
-			}
-			finally {
-				stripe.unlock();
-			}
-		}
-		return count;
+		return (int) sum((stripe) -> stripe.count);
 	}
 
 	/**
@@ -218,23 +208,22 @@ final class InFlightRuns {
 		return age / 1e9;
 	}
 
-	/**
-	 * Returns the number of runs that ended with the result, over all stripes. Never decreases: each stripe's
-	 * count only grows, under its lock, and stripes are never removed.
-	 * @param result {@link #SUCCESS}, {@link #FAILURE}, {@link #RETRY} or {@link #CANCELLED}
-	 */
-	long ended(int result) {
-		long ended = 0;
-		for (Stripe stripe : this.stripes) {
-			stripe.lock();
-			try {
-				ended += stripe.ended(result);
-			}
-			finally {
-				stripe.unlock();
-			}
-		}
-		return ended;
+	// Finished runs by result, over all stripes. None ever decreases: each stripe's count only grows, under its
+	// lock, and stripes are never removed.
+	long successes() {
+		return sum((stripe) -> stripe.successes);
+	}
+
+	long failures() {
+		return sum((stripe) -> stripe.failures);
+	}
+
+	long retries() {
+		return sum((stripe) -> stripe.retries);
+	}
+
+	long cancellations() {
+		return sum((stripe) -> stripe.cancellations);
 	}
 
 	/**
@@ -242,6 +231,21 @@ final class InFlightRuns {
 	 */
 	long lastSuccessWallMillis() {
 		return latest((stripe) -> stripe.lastSuccessWallMillis);
+	}
+
+	// The sum of a field over the stripes, each read under its stripe's lock.
+	private long sum(ToLongFunction<StripeState> field) {
+		long sum = 0;
+		for (Stripe stripe : this.stripes) {
+			stripe.lock();
+			try {
+				sum += field.applyAsLong(stripe);
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return sum;
 	}
 
 	// The largest value of a field over the stripes, each read under its stripe's lock; Long.MIN_VALUE (which is
@@ -417,15 +421,6 @@ final class InFlightRuns {
 				this.wallReadAt = now;
 			}
 			return now - run.startNanos;
-		}
-
-		final long ended(int result) {
-			return switch (result) {
-				case SUCCESS -> this.successes;
-				case FAILURE -> this.failures;
-				case RETRY -> this.retries;
-				default -> this.cancellations;
-			};
 		}
 
 		final long workedNanos(long instant) {

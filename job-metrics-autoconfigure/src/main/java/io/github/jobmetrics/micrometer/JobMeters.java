@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.core.instrument.Clock;
@@ -118,10 +119,10 @@ final class JobMeters {
 			.tags(this.tags)
 			.serviceLevelObjectives(settings.bucketsFor(jobName).toArray(Duration[]::new))
 			.register(registry);
-		executions("success", InFlightRuns.SUCCESS);
-		executions("failure", InFlightRuns.FAILURE);
-		executions("retry", InFlightRuns.RETRY);
-		executions("cancelled", InFlightRuns.CANCELLED);
+		executions("success", InFlightRuns::successes);
+		executions("failure", InFlightRuns::failures);
+		executions("retry", InFlightRuns::retries);
+		executions("cancelled", InFlightRuns::cancellations);
 	}
 
 	TrackedRun start(boolean nested) {
@@ -205,9 +206,9 @@ final class JobMeters {
 	private record ExceptionCounter(Counter counter, boolean folded) {
 	}
 
-	// A count kept by the stripes (see InFlightRuns.ended): the Prometheus output is that of a counter.
-	private void executions(String result, int code) {
-		FunctionCounter.builder("job.executions", this.inFlight, (runs) -> runs.ended(code))
+	// A count kept by the stripes (see InFlightRuns.successes): the Prometheus output is that of a counter.
+	private void executions(String result, ToDoubleFunction<InFlightRuns> count) {
+		FunctionCounter.builder("job.executions", this.inFlight, count)
 			.description("Finished runs by result: success, failure, retry (a failed attempt that is tried again), "
 					+ "or cancelled")
 			.baseUnit(EXECUTIONS)
@@ -232,10 +233,10 @@ final class JobMeters {
 	 */
 	JobSnapshot snapshot(int maxRuns) {
 		Map<String, Long> runsByResult = new LinkedHashMap<>();
-		runsByResult.put("success", this.inFlight.ended(InFlightRuns.SUCCESS));
-		runsByResult.put("failure", this.inFlight.ended(InFlightRuns.FAILURE));
-		runsByResult.put("retry", this.inFlight.ended(InFlightRuns.RETRY));
-		runsByResult.put("cancelled", this.inFlight.ended(InFlightRuns.CANCELLED));
+		runsByResult.put("success", this.inFlight.successes());
+		runsByResult.put("failure", this.inFlight.failures());
+		runsByResult.put("retry", this.inFlight.retries());
+		runsByResult.put("cancelled", this.inFlight.cancellations());
 		// Only references are taken under the lock. Reading them after it is safe: startNanos is written under the
 		// same lock before the run is linked, and neither it nor threadName changes afterwards.
 		List<TrackedRun> oldest = new ArrayList<>(Math.min(maxRuns, 16));

@@ -74,11 +74,11 @@ class InFlightRunsTests {
 		assertThat(this.inFlight.oldestAgeSeconds()).isZero();
 		this.clock.add(Duration.ofSeconds(5));
 		assertThat(this.inFlight.workedNanos()).isEqualTo((25 + 25 + 15) * SECOND);
-		assertThat(this.inFlight.ended(InFlightRuns.SUCCESS)).as("the second end of the first run counts nothing")
+		assertThat(this.inFlight.successes()).as("the second end of the first run counts nothing")
 			.isEqualTo(2);
-		assertThat(this.inFlight.ended(InFlightRuns.FAILURE)).isEqualTo(1);
-		assertThat(this.inFlight.ended(InFlightRuns.RETRY)).isZero();
-		assertThat(this.inFlight.ended(InFlightRuns.CANCELLED)).isZero();
+		assertThat(this.inFlight.failures()).isEqualTo(1);
+		assertThat(this.inFlight.retries()).isZero();
+		assertThat(this.inFlight.cancellations()).isZero();
 	}
 
 	@Test
