@@ -451,16 +451,17 @@ public class JobMetricsProperties {
 	public static class Observation {
 
 		/**
-		 * Whether to make each run also an Observation named job.run (a span with micrometer-tracing) when the
-		 * application has an ObservationRegistry.
+		 * Whether to make each run also an Observation named job.run, for a span per run. When not set, only
+		 * when a tracing bridge (a micrometer-tracing Tracer other than Spring Boot's no-op one) is present; true
+		 * also without one, for an ObservationHandler of the application's own.
 		 */
-		private boolean enabled = true;
+		private @Nullable Boolean enabled;
 
-		public boolean isEnabled() {
+		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
-		public void setEnabled(boolean enabled) {
+		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
 

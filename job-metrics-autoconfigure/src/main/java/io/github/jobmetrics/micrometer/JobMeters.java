@@ -197,13 +197,29 @@ final class JobMeters {
 					.tag(RESULT, retry ? "retry" : "failure")
 					.tag(EXCEPTION, admitted)
 					.register(this.registry);
-				return new ExceptionCounter(exceptions, !admitted.equals(name));
+				return new ExceptionCounter(exceptions, admitted, !admitted.equals(name));
 			});
 		}
 		return counter;
 	}
 
-	private record ExceptionCounter(Counter counter, boolean folded) {
+	// The exception label a failure of this type was counted under, for the span of the run (LabeledRun): read
+	// from the counter its end built or found, so that it allocates nothing and admits nothing new. Null if
+	// the end recorded no counter (its registry failed).
+	@Nullable String exceptionLabel(boolean retry, Class<?> type) {
+		ExceptionCounter counter = (retry ? this.retryExceptions : this.failureExceptions).get(type);
+		return (counter != null) ? counter.label() : null;
+	}
+
+	String jobNameLabel() {
+		return this.jobName;
+	}
+
+	String queueLabel() {
+		return this.queue;
+	}
+
+	private record ExceptionCounter(Counter counter, String label, boolean folded) {
 	}
 
 	// A count kept by the stripes (see InFlightRuns.successes): the Prometheus output is that of a counter.

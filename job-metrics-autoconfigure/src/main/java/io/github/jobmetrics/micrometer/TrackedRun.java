@@ -1,6 +1,7 @@
 package io.github.jobmetrics.micrometer;
 
 import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.internal.LabeledRun;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * (48 bytes with compressed references). {@code startNanos}, the link fields and {@code ended} are guarded by
  * the lock of its stripe.
  */
-final class TrackedRun implements JobRun {
+final class TrackedRun implements JobRun, LabeledRun {
 
 	private final JobMeters meters;
 
@@ -80,6 +81,25 @@ final class TrackedRun implements JobRun {
 	public void close() {
 		Throwable failure = this.failure;
 		this.meters.end(this, failure, failure != null && this.retry, this.cancelled);
+	}
+
+	@Override
+	public String jobNameLabel() {
+		return this.meters.jobNameLabel();
+	}
+
+	@Override
+	public String queueLabel() {
+		return this.meters.queueLabel();
+	}
+
+	@Override
+	public @Nullable String exceptionLabel() {
+		Throwable failure = this.failure;
+		if (failure == null || this.cancelled) {
+			return null;
+		}
+		return this.meters.exceptionLabel(this.retry, failure.getClass());
 	}
 
 }

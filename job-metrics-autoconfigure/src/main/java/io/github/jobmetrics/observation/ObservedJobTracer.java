@@ -4,6 +4,7 @@ import java.util.function.Predicate;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.LabeledRun;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -20,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * starts there becomes its child, and again while the run's meters are recorded at its end, so that
  * {@code job_duration_seconds} can carry the span's trace id as an exemplar. An error is set on it when the run
  * fails or is retried. A failure of the Observation is logged and never reaches the job nor its meters.
+ * <p>
+ * When the delegate is job-metrics' {@code MicrometerJobTracer}, the Observation's job name, queue and exception are
+ * the capped label values of the run's meters (see {@link JobRunObservationContext}); with another delegate, the
+ * names the run was started with.
  *
  * @since 0.2.0
  */
@@ -57,8 +62,7 @@ public final class ObservedJobTracer implements JobTracer {
 			return run;
 		}
 		try {
-			JobRunObservationContext context = new JobRunObservationContext(jobName,
-					(queue == null || queue.isEmpty()) ? NONE : queue);
+			JobRunObservationContext context = context(run, jobName, queue);
 			Observation observation = Observation.createNotStarted(this.convention,
 					DefaultJobRunObservationConvention.INSTANCE, () -> context, this.registry);
 			if (observation.isNoop()) {
@@ -71,6 +75,15 @@ public final class ObservedJobTracer implements JobTracer {
 			MeteringFailures.log("start the observation of a run of job '" + jobName + "'", ex);
 			return run;
 		}
+	}
+
+	// The labels the run's meters admitted, so that the span's keys are as bounded as the series; a delegate that
+	// does not tell them gets the caller's names.
+	private static JobRunObservationContext context(JobRun run, String jobName, @Nullable String queue) {
+		if (run instanceof LabeledRun labeled) {
+			return new JobRunObservationContext(labeled.jobNameLabel(), labeled.queueLabel(), jobName);
+		}
+		return new JobRunObservationContext(jobName, (queue == null || queue.isEmpty()) ? NONE : queue, jobName);
 	}
 
 	@Override

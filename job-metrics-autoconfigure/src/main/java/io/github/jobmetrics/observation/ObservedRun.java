@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Predicate;
 
 import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.internal.LabeledRun;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.internal.ScopedRun;
 import io.micrometer.observation.Observation;
@@ -133,6 +134,7 @@ final class ObservedRun implements JobRun, ScopedRun {
 			this.run.close();
 		}
 		finally {
+			exceptionLabel();
 			closeQuietly(scope);
 			try {
 				this.observation.stop();
@@ -141,6 +143,28 @@ final class ObservedRun implements JobRun, ScopedRun {
 				MeteringFailures.log("stop the observation of a run of job '" + this.context.getJobName() + "'", ex);
 			}
 		}
+	}
+
+	// After the run's end, which counted its failure under a capped exception label: the same label is the
+	// Observation's. A delegate that does not tell it gets the simple class name, as job_exceptions_total has it.
+	private void exceptionLabel() {
+		Throwable failure = this.failure;
+		if (failure == null || this.cancelled) {
+			return;
+		}
+		try {
+			String label = (this.run instanceof LabeledRun labeled) ? labeled.exceptionLabel()
+					: simpleName(failure.getClass());
+			this.context.setException(label);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("label the observation of a run of job '" + this.context.getJobName() + "'", ex);
+		}
+	}
+
+	private static String simpleName(Class<?> type) {
+		String simpleName = type.getSimpleName();
+		return simpleName.isEmpty() ? type.getName() : simpleName;
 	}
 
 	private void closeQuietly(Observation.@Nullable Scope scope) {

@@ -1,10 +1,14 @@
 package io.github.jobmetrics.observation;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
@@ -12,22 +16,30 @@ import io.github.jobmetrics.autoconfigure.JobMetricsObservationAutoConfiguration
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -49,6 +61,13 @@ class JobRunObservationAutoConfigurationTests {
 				JobMetricsAutoConfiguration.class, JobMetricsObservationAutoConfiguration.class))
 		.withBean(Tracer.class, SampledTracer::new);
 
+	// An Actuator application as Spring Boot builds it without a tracing bridge: observation, metrics, Prometheus.
+	private final ApplicationContextRunner actuatorRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
+				MicrometerTracingAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+				JobMetricsObservationAutoConfiguration.class));
+
 	@Test
 	void observesEveryRunThroughThePrimaryJobTracer() {
 		this.contextRunner.withBean(InvoiceExport.class).run((context) -> {
@@ -61,36 +80,141 @@ class JobRunObservationAutoConfigurationTests {
 	}
 
 	@Test
-	void ourMetersStayOursBesideTheTimerOfTheObservation() {
+	void makesNoMeterOfTheObservationBesideOurs() {
 		this.contextRunner.withBean(InvoiceExport.class).run((context) -> {
 			context.getBean(InvoiceExport.class).export();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.find("job.duration").timers()).hasSize(1);
 			assertThat(registry.find("job.worked").functionCounters()).hasSize(1);
-			assertThat(registry.get("job.run")
-				.tags("job.name", "invoice-export", "queue", "none", "result", "success", "error", "none")
-				.timer()
-				.count()).isOne();
-			assertThat(registry.get("job.run.active").longTaskTimer().activeTasks()).isZero();
+			assertThat(registry.find("job.run").meters()).isEmpty();
+			assertThat(registry.find("job.run.active").meters()).isEmpty();
 			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
 			assertThat(scrape.lines().filter((line) -> line.startsWith("# TYPE job_"))).doesNotHaveDuplicates()
-				.contains("# TYPE job_duration_seconds histogram", "# TYPE job_run_seconds summary",
-						"# TYPE job_worked_seconds_total counter");
+				.contains("# TYPE job_duration_seconds histogram", "# TYPE job_worked_seconds_total counter")
+				.noneMatch((line) -> line.startsWith("# TYPE job_run"));
+			assertThat(((SimpleTracer) context.getBean(Tracer.class)).onlySpan()).hasNameEqualTo("invoice-export");
 		});
 	}
 
 	@Test
-	void bootsMeterSwitchDropsTheObservationTimersAndKeepsTheSpan() {
+	void makesNoMeterOfTheObservationWhateverTheNameItsConventionGivesIt() {
 		this.contextRunner.withBean(InvoiceExport.class)
-			.withPropertyValues("management.metrics.enable.job.run=false")
+			.withBean(JobRunObservationConvention.class, RenamingConvention::new)
 			.run((context) -> {
 				context.getBean(InvoiceExport.class).export();
-				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				assertThat(registry.find("job.run").meters()).isEmpty();
-				assertThat(registry.find("job.run.active").meters()).isEmpty();
-				assertThat(registry.get("job.duration").timer().count()).isOne();
 				assertThat(((SimpleTracer) context.getBean(Tracer.class)).onlySpan()).hasNameEqualTo("invoice-export");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("billing.run").meters()).isEmpty();
+				assertThat(registry.find("billing.run.active").meters()).isEmpty();
+				assertThat(context.getBean(PrometheusMeterRegistry.class).scrape()).doesNotContain("billing_run");
 			});
+	}
+
+	@Test
+	void otherObservationsKeepBootsMeters() {
+		this.contextRunner.run((context) -> {
+			ObservationRegistry observations = context.getBean(ObservationRegistry.class);
+			Observation.createNotStarted("report.render", observations).observe(() -> {
+			});
+			assertThat(context.getBean(MeterRegistry.class).get("report.render").timer().count()).isOne();
+		});
+	}
+
+	@Test
+	void makesNoObservationInAnActuatorApplicationWithoutTracingBridge() {
+		this.actuatorRunner.withBean(InvoiceExport.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(ObservedJobTracer.class)
+				.doesNotHaveBean(JobRunMeterObservationHandler.class);
+			assertThat(context.getBean(JobTracer.class)).isInstanceOf(MicrometerJobTracer.class);
+			context.getBean(InvoiceExport.class).export();
+			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+			assertThat(scrape).contains("job_duration_seconds_count{job_name=\"invoice-export\"")
+				.doesNotContain("job_run");
+			assertThat(conditionMessages(context)).contains("tracing bridge found no Tracer bean");
+		});
+	}
+
+	@Test
+	void makesNoObservationWithSpringBootsNoopTracer() {
+		this.actuatorRunner.withConfiguration(AutoConfigurations.of(NoopTracerAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Tracer.class).doesNotHaveBean(ObservedJobTracer.class);
+				assertThat(conditionMessages(context))
+					.contains("tracing bridge found only Spring Boot's no-op Tracer");
+			});
+	}
+
+	@Test
+	void enabledMakesTheObservationWithoutTracingBridgeAndStillNoMeterOfIt() {
+		this.actuatorRunner.withBean(InvoiceExport.class)
+			.withPropertyValues("job-metrics.observation.enabled=true")
+			.run((context) -> {
+				assertThat(context.getBean(JobTracer.class)).isInstanceOf(ObservedJobTracer.class);
+				context.getBean(InvoiceExport.class).export();
+				assertThat(context.getBean(PrometheusMeterRegistry.class).scrape()).contains("job_duration_seconds")
+					.doesNotContain("job_run");
+			});
+	}
+
+	@ParameterizedTest(name = "tracing bridge: {0}")
+	@ValueSource(booleans = { false, true })
+	void dynamicJobNamesStayWithinTheCapInEveryFamilyOfTheScrape(boolean tracingBridge) {
+		ApplicationContextRunner runner = tracingBridge ? this.contextRunner : this.actuatorRunner;
+		runner.withPropertyValues("job-metrics.max-job-names=2").run((context) -> {
+			JobTracer jobTracer = context.getBean(JobTracer.class);
+			for (int i = 0; i < 100; i++) {
+				JobRun run = jobTracer.start("report-" + i, null);
+				if (i % 2 == 1) {
+					run.failed(new IllegalStateException("report " + i));
+				}
+				run.close();
+			}
+			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+			Set<String> jobNames = new TreeSet<>();
+			Matcher label = Pattern.compile("job_name=\"([^\"]*)\"").matcher(scrape);
+			while (label.find()) {
+				jobNames.add(label.group(1));
+			}
+			assertThat(jobNames).as("job_name values in%n%s", scrape).containsExactly("other", "report-0", "report-1");
+			if (tracingBridge) {
+				List<SimpleSpan> spans = new ArrayList<>(((SimpleTracer) context.getBean(Tracer.class)).getSpans());
+				assertThat(spans).hasSize(100);
+				assertThat(spans.stream().map(SimpleSpan::getName).distinct())
+					.containsExactlyInAnyOrder("report-0", "report-1", "other");
+				assertThat(spans.stream().map((span) -> span.getTags().get("job.name")).distinct())
+					.containsExactlyInAnyOrder("report-0", "report-1", "other");
+				SimpleSpan folded = spans.get(99);
+				assertThat(folded).hasNameEqualTo("other")
+					.hasTag("job.name", "other")
+					.hasTag("result", "failure")
+					.hasTag("exception", "IllegalStateException")
+					.hasTag("job.requested.name", "report-99");
+				assertThat(spans.get(0)).hasTag("exception", "none").doesNotHaveTagWithKey("job.requested.name");
+			}
+		});
+	}
+
+	@Test
+	void spanCarriesTheCappedExceptionOfTheRunsMeters() {
+		this.contextRunner.withPropertyValues("job-metrics.max-exception-names=1").run((context) -> {
+			JobTracer jobTracer = context.getBean(JobTracer.class);
+			fail(jobTracer, new IllegalStateException("first"));
+			fail(jobTracer, new IllegalArgumentException("second"));
+			List<SimpleSpan> spans = new ArrayList<>(((SimpleTracer) context.getBean(Tracer.class)).getSpans());
+			assertThat(spans.get(0)).hasTag("exception", "IllegalStateException");
+			assertThat(spans.get(1)).hasTag("exception", "other");
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("job.exceptions")
+				.tags("exception", "other")
+				.counter()
+				.count()).isOne();
+		});
+	}
+
+	private static void fail(JobTracer jobTracer, RuntimeException failure) {
+		JobRun run = jobTracer.start("import", null);
+		run.failedWithoutRetry(failure);
+		run.close();
 	}
 
 	@Test
@@ -136,7 +260,7 @@ class JobRunObservationAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffWhenDisabled() {
+	void backsOffWhenDisabledEvenWithTracingBridge() {
 		this.contextRunner.withPropertyValues("job-metrics.observation.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(ObservedJobTracer.class);
 			assertThat(context.getBean(JobTracer.class)).isInstanceOf(MicrometerJobTracer.class);
@@ -160,6 +284,17 @@ class JobRunObservationAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(JobTracer.class).doesNotHaveBean(ObservedJobTracer.class);
 			});
+	}
+
+	// What the condition evaluation report says of the auto-configuration, as --debug prints it.
+	private static String conditionMessages(ApplicationContext context) {
+		StringBuilder messages = new StringBuilder();
+		ConditionEvaluationReport.get(((ConfigurableApplicationContext) context).getBeanFactory())
+			.getConditionAndOutcomesBySource()
+			.get(JobMetricsObservationAutoConfiguration.class.getName())
+			.forEach((conditionAndOutcome) -> messages.append(conditionAndOutcome.getOutcome().getMessage())
+				.append('\n'));
+		return messages.toString();
 	}
 
 	private static SimpleSpan span(SimpleTracer tracer, String name) {
@@ -198,6 +333,15 @@ class JobRunObservationAutoConfigurationTests {
 		@Override
 		public KeyValues getLowCardinalityKeyValues(JobRunObservationContext context) {
 			return super.getLowCardinalityKeyValues(context).and("team", "billing");
+		}
+
+	}
+
+	static class RenamingConvention extends DefaultJobRunObservationConvention {
+
+		@Override
+		public String getName() {
+			return "billing.run";
 		}
 
 	}
