@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
@@ -34,7 +36,9 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=prometheus",
-				"management.tracing.sampling.probability=1.0" })
+				"management.tracing.sampling.probability=1.0",
+				// The three jobs below are registered at start-up: any other name folds into "other".
+				"job-metrics.max-job-names=3" })
 @AutoConfigureMetrics
 class OpenTelemetrySpansTests {
 
@@ -43,6 +47,9 @@ class OpenTelemetrySpansTests {
 
 	@Autowired
 	private Jobs jobs;
+
+	@Autowired
+	private JobTracer jobTracer;
 
 	@LocalServerPort
 	private int port;
@@ -54,7 +61,30 @@ class OpenTelemetrySpansTests {
 		assertThat(span.getAttributes().get(AttributeKey.stringKey("job.name"))).isEqualTo("otel-failing");
 		assertThat(span.getAttributes().get(AttributeKey.stringKey("queue"))).isEqualTo("none");
 		assertThat(span.getAttributes().get(AttributeKey.stringKey("result"))).isEqualTo("failure");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("exception"))).isEqualTo("IllegalStateException");
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+	}
+
+	@Test
+	void spanOfAJobNameBeyondTheCapCarriesTheLabelsOfItsMetersAndTheScrapeNoFamilyOfItsObservation()
+			throws Exception {
+		assertThat(this.jobTracer).isInstanceOf(ObservedJobTracer.class);
+		JobRun run = this.jobTracer.start("otel-dynamic-" + System.nanoTime(), "inbox");
+		run.failedWithoutRetry(new UnsupportedOperationException("not yet"));
+		run.close();
+		SpanData span = exported("other");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("job.name"))).isEqualTo("other");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("queue"))).isEqualTo("inbox");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("result"))).isEqualTo("failure");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("exception")))
+			.isEqualTo("UnsupportedOperationException");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("job.requested.name"))).startsWith("otel-dynamic-");
+		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+		assertThat(names().stream().filter("other"::equals)).hasSize(1);
+		String scrape = scrape("text/plain");
+		assertThat(scrape).contains("job_executions_total{job_name=\"other\",queue=\"inbox\",result=\"failure\"} 1")
+			.doesNotContain("job_run");
+		assertThat(scrape.lines().filter((line) -> line.contains("otel-dynamic-"))).isEmpty();
 	}
 
 	@Test
@@ -71,13 +101,17 @@ class OpenTelemetrySpansTests {
 	void scrapeInOpenMetricsCarriesTheRunsTraceIdOnItsDurationBucket() throws Exception {
 		this.jobs.quick();
 		SpanData span = exported("otel-quick");
-		HttpResponse<String> scrape = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/prometheus"))
-				.header("Accept", "application/openmetrics-text; version=1.0.0")
-				.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(scrape.body().lines()
+		assertThat(scrape("application/openmetrics-text; version=1.0.0").lines()
 			.filter((line) -> line.startsWith("job_duration_seconds_bucket{job_name=\"otel-quick\""))
 			.filter((line) -> line.contains("trace_id=\"" + span.getTraceId() + "\""))).isNotEmpty();
+	}
+
+	private String scrape(String accept) throws Exception {
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/prometheus"))
+				.header("Accept", accept)
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	private SpanData exported(String name) {
