@@ -2,10 +2,15 @@
 # Builds the JMH benchmarks, runs them all and writes benchmarks/results/results.md (a table of every
 # result and the limits of issue 13, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh          the full run: about 22 minutes on 2 cores
-#   benchmarks/run.sh --smoke  one 100 ms iteration of each benchmark, no warm-up, in one JVM: proves that
-#                              everything runs (for CI) in well under a minute; writes results/smoke.md,
-#                              whose numbers mean nothing
+#   benchmarks/run.sh                        the full run: about 32 minutes on 2 cores
+#   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
+#                                            proves that everything runs (for CI) in about a minute; writes
+#                                            results/smoke.md, whose numbers mean nothing
+#   benchmarks/run.sh --default-path         only DefaultPathBenchmark (the tracer as a Spring Boot application
+#                                            with Actuator builds it, beside the bare tracer; the same with a
+#                                            tracing bridge; plain @Observed), measured as the full run measures
+#                                            it: about 10 minutes; writes results/default-path.md
+#   benchmarks/run.sh --default-path --smoke the same, one 100 ms iteration of each case
 #
 # Numbers are only worth reading from a machine that is otherwise idle: the load average before and
 # after the run is written into the report.
@@ -13,11 +18,14 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 mode=full
-case "${1:-}" in
-	"") ;;
-	--smoke) mode=smoke ;;
-	*) echo "usage: $0 [--smoke]" >&2; exit 2 ;;
-esac
+only_default_path=false
+for arg in "$@"; do
+	case "$arg" in
+		--smoke) mode=smoke ;;
+		--default-path) only_default_path=true ;;
+		*) echo "usage: $0 [--default-path] [--smoke]" >&2; exit 2 ;;
+	esac
+done
 
 results=benchmarks/results
 jar=benchmarks/target/benchmarks.jar
@@ -36,7 +44,33 @@ run() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date +%s)
-if [[ $mode == smoke ]]; then
+# The default path of issue 20: five forks at one thread, where its limit can be decided, three at four threads.
+# Each fork starts a Spring Boot context (about 2 s) before its warm-up.
+default_path() {
+	local prefix=$1
+	run "$prefix-default-path-t1" 'DefaultPathBenchmark' "${per_run[@]}" -f 5 -t 1
+	run "$prefix-default-path-t4" 'DefaultPathBenchmark' "${per_run[@]}" -f 3 -t 4
+}
+default_path_note="default path: -wi 5 -w 1s -i 5 -r 1s, -f 5 at -t 1 and -f 3 at -t 4"
+per_run=(-wi 5 -w 1s -i 5 -r 1s)
+
+if [[ $only_default_path == true && $mode == smoke ]]; then
+	rm -f "$results"/default-path-smoke.json
+	run default-path-smoke 'DefaultPathBenchmark' -f 0 -wi 0 -i 1 -r 100ms -t 1
+	jsons=("$results"/default-path-smoke.json)
+	report=$results/default-path-smoke.md
+	summarize_options=(--smoke)
+	title="job-metrics benchmarks: default path, smoke run (no warm-up, one 100 ms iteration; the numbers mean nothing)"
+	options_note="-f 0 -wi 0 -i 1 -r 100ms -t 1"
+elif [[ $only_default_path == true ]]; then
+	rm -f "$results"/default-path-full-*.json
+	default_path default-path-full
+	jsons=("$results"/default-path-full-*.json)
+	report=$results/default-path.md
+	summarize_options=()
+	title="job-metrics benchmarks: the default path"
+	options_note=$default_path_note
+elif [[ $mode == smoke ]]; then
 	rm -f "$results"/smoke*.json
 	# No fork (-f 0): one JVM for everything keeps the smoke run short; its numbers mean nothing anyway.
 	run smoke -f 0 -wi 0 -i 1 -r 100ms -t 1
@@ -53,7 +87,6 @@ else
 	# one thread, where a limit can be decided; three at 2 and 4 threads, where the swings are wider than any
 	# limit (see the README). Five warm-up seconds: @Timed through TimedAspect takes four to reach its steady
 	# speed (its first seconds run 5-10x slower, which would flatter the starter).
-	per_run=(-wi 5 -w 1s -i 5 -r 1s)
 	# The plain call only shows the harness's own cost: one fork says it.
 	run full-baseline 'PerRunOverheadBenchmark.baseline' "${per_run[@]}" -f 1 -t 1
 	run full-per-run-t1 'PerRunOverheadBenchmark.(rawMicrometer|timedAspect|jobTracer|tracedJobProxy)' \
@@ -67,11 +100,12 @@ else
 	# A scrape takes about a millisecond, so one second of warm-up is too few calls for the Prometheus writer
 	# to reach C2: the first seconds run several times slower.
 	run full-scrape 'ScrapeBenchmark' -f 3 -wi 3 -w 2s -i 4 -r 1s -t 1
+	default_path full
 	jsons=("$results"/full-*.json)
 	report=$results/results.md
 	summarize_options=()
 	title="job-metrics benchmarks"
-	options_note="per run: -wi 5 -w 1s -i 5 -r 1s, -f 5 at -t 1 and -f 3 at -t 2 and 4 (baseline: -f 1 at -t 1 only); start/stop: -f 3 -wi 3 -w 1s -i 5 -r 1s; scrape: -f 3 -wi 3 -w 2s -i 4 -r 1s"
+	options_note="per run: -wi 5 -w 1s -i 5 -r 1s, -f 5 at -t 1 and -f 3 at -t 2 and 4 (baseline: -f 1 at -t 1 only); start/stop: -f 3 -wi 3 -w 1s -i 5 -r 1s; scrape: -f 3 -wi 3 -w 2s -i 4 -r 1s; $default_path_note"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -2,7 +2,8 @@
 """Turns JMH JSON results of the job-metrics benchmarks into a Markdown report.
 
 The report has one row per benchmark, thread count and parameters (time and allocation per operation),
-then the limits of issue 13, each computed from the results of the same run and judged with its error bars:
+then the limits of issue 13 and of issue 20 (the default path: the tracer as a Spring Boot application with
+Actuator builds it), then ratios reported without a limit (the tracing path), each computed from the results of the same run and judged with its error bars:
 PASS when the whole range the errors allow is within the limit, FAIL when none of it is, UNDECIDED when the
 range straddles the limit (the run cannot tell). Nothing is hard-coded but the limits themselves.
 
@@ -26,6 +27,13 @@ ORDER = [
     "ScrapeBenchmark.withJobMeters",
     "ScrapeBenchmark.sameSeriesPlainMicrometer",
     "InFlightStartStopBenchmark.startStop",
+    "DefaultPathBenchmark.bareJobTracer",
+    "DefaultPathBenchmark.defaultPathJobTracer",
+    "DefaultPathBenchmark.defaultPathTracedJobProxy",
+    "DefaultPathBenchmark.defaultPathObserved",
+    "DefaultPathBenchmark.tracingPathJobTracer",
+    "DefaultPathBenchmark.tracingPathTracedJobProxy",
+    "DefaultPathBenchmark.tracingPathObserved",
 ]
 
 TO_NANOS = {"ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
@@ -134,7 +142,7 @@ def main():
         lines.append(f"| {r.name} | {r.threads} | {params} | {fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)} "
                      f"| {forks} | {fmt_bytes(r.bytes)} |")
 
-    lines += ["", "## Limits (issue 13)", "",
+    lines += ["", "## Limits (issues 13 and 20)", "",
               "| Limit | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
 
     def judged(result):
@@ -171,9 +179,11 @@ def main():
         lines.append(f"| `JobTracer` bytes allocated per run | {t} | {fmt_bytes(measured)} B | - | ≤ 64 B "
                      f"| {judged(result)} |")
 
+    # A run of the default path alone (run.sh --default-path) has none of the other limits' cases.
+    only_default_path = all(r.name.startswith("DefaultPathBenchmark.") for r in results)
     empty = find("ScrapeBenchmark.emptyRegistry")
     scrape_rows = [r for r in results if r.name == "ScrapeBenchmark.withJobMeters" and r.threads == 1]
-    if empty is None or not scrape_rows:
+    if (empty is None or not scrape_rows) and not only_default_path:
         lines.append("| Scrape of 100 jobs (20 buckets) minus scrape of an empty registry | 1 | n/a | n/a | ≤ 1.5 ms "
                      "| NOT RUN |")
     for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])):
@@ -194,9 +204,48 @@ def main():
                          f"the same series from plain Micrometer meters | 1 | {value:.2f}x | {span} | - | - |")
 
     start_stop = "InFlightStartStopBenchmark.startStop"
-    for other in ("same-job", "spread"):
+    for other in () if only_default_path else ("same-job", "spread"):
         limit_row(f"Start/stop with 10,000 runs in flight ({other}) / with none (issue 4)", 1,
                   find(start_stop, otherRuns=other), find(start_stop, otherRuns="none"), 1.2)
+
+    # Issue 20: what every Actuator application gets must cost what the bare tracer costs.
+    default_path = "DefaultPathBenchmark."
+    default_threads = sorted({r.threads for r in results if r.name.startswith(default_path)})
+    for t in default_threads:
+        limit_row("Default path (Spring Boot with Actuator and Prometheus, no tracing bridge): `JobTracer` / the "
+                  "bare `MicrometerJobTracer` (issue 20)", t, find(default_path + "defaultPathJobTracer", t),
+                  find(default_path + "bareJobTracer", t), 1.3)
+    for t in default_threads:
+        tracer = find(default_path + "defaultPathJobTracer", t)
+        measured = tracer.bytes if tracer else math.nan
+        result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
+        lines.append(f"| Default path: `JobTracer` bytes allocated per run (issue 20) | {t} | {fmt_bytes(measured)} B "
+                     f"| - | ≤ 64 B | {judged(result)} |")
+
+    # Reported, not judged: with a tracing bridge a run is also a span, which costs what the bridge costs.
+    reported = [
+        ("Default path: `@TracedJob` proxy / plain `@Observed` (meters only)", "defaultPathTracedJobProxy",
+         "defaultPathObserved"),
+        ("Tracing path (OpenTelemetry bridge, every span sampled): `JobTracer` / the bare tracer",
+         "tracingPathJobTracer", "bareJobTracer"),
+        ("Tracing path: `JobTracer` / plain `@Observed` in the same context", "tracingPathJobTracer",
+         "tracingPathObserved"),
+        ("Tracing path: `@TracedJob` proxy / plain `@Observed` in the same context", "tracingPathTracedJobProxy",
+         "tracingPathObserved"),
+    ]
+    if default_threads:
+        lines += ["", "## Reported without a limit (issue 20)", "",
+                  "| Ratio | Threads | Measured | Range from errors | B/op (numerator / denominator) |",
+                  "|---|---:|---:|---:|---:|"]
+        for label, num_name, den_name in reported:
+            for t in default_threads:
+                num, den = find(default_path + num_name, t), find(default_path + den_name, t)
+                if num is None or den is None:
+                    lines.append(f"| {label} | {t} | n/a | n/a | NOT RUN |")
+                    continue
+                value, low, high = ratio(num, den)
+                lines.append(f"| {label} | {t} | {value:.2f}x | {fmt_range(low, high)} "
+                             f"| {fmt_bytes(num.bytes)} / {fmt_bytes(den.bytes)} |")
 
     lines += ["", "Ratios divide the two cases' mean times from the same run; the range divides the ends of their "
               "99.9 % error intervals (the low end by the high end and back). PASS and FAIL need the whole range "
