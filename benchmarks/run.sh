@@ -2,14 +2,14 @@
 # Builds the JMH benchmarks, runs them all and writes benchmarks/results/results.md (a table of every
 # result and the limits of issue 13, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh                        the full run: about 32 minutes on 2 cores
+#   benchmarks/run.sh                        the full run: about 35 minutes on 2 cores
 #   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
 #                                            proves that everything runs (for CI) in about a minute; writes
 #                                            results/smoke.md, whose numbers mean nothing
 #   benchmarks/run.sh --default-path         only DefaultPathBenchmark (the tracer as a Spring Boot application
 #                                            with Actuator builds it, beside the bare tracer; the same with a
 #                                            tracing bridge; plain @Observed), measured as the full run measures
-#                                            it: about 10 minutes; writes results/default-path.md
+#                                            it: about 12 minutes; writes results/default-path.md
 #   benchmarks/run.sh --default-path --smoke the same, one 100 ms iteration of each case
 #
 # Numbers are only worth reading from a machine that is otherwise idle: the load average before and
