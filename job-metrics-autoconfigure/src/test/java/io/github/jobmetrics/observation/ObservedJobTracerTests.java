@@ -65,6 +65,62 @@ class ObservedJobTracerTests {
 	}
 
 	@Test
+	void spanCarriesTheLabelsTheMetersAdmittedAndTheRequestedNameOfAFoldedJob() {
+		ObservedJobTracer capped = new ObservedJobTracer(
+				new MicrometerJobTracer(this.meters, this.settings.withMaxJobNames(1).withMaxQueues(1)),
+				this.observations, null, this.settings::isRetryable);
+		capped.start("import", "inbox").close();
+		JobRun folded = capped.start("import-" + 42, "outbox");
+		folded.failed(new IllegalStateException("broken"));
+		folded.close();
+		List<SimpleSpan> spans = List.copyOf(this.tracer.getSpans());
+		assertThat(spans.get(0)).hasNameEqualTo("import")
+			.hasTag("job.name", "import")
+			.hasTag("queue", "inbox")
+			.hasTag("exception", "none")
+			.doesNotHaveTagWithKey("job.requested.name");
+		assertThat(spans.get(1)).hasNameEqualTo("other")
+			.hasTag("job.name", "other")
+			.hasTag("queue", "other")
+			.hasTag("exception", "IllegalStateException")
+			.hasTag("job.requested.name", "import-42");
+	}
+
+	@Test
+	void delegateThatDoesNotTellItsLabelsGivesTheCallersNames() {
+		ObservedJobTracer observed = new ObservedJobTracer((name, queue) -> new JobRun() {
+
+			@Override
+			public void failed(Throwable failure) {
+			}
+
+			@Override
+			public void retrying(Throwable failure) {
+			}
+
+			@Override
+			public void failedWithoutRetry(Throwable failure) {
+			}
+
+			@Override
+			public void cancelled() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		}, this.observations, null, (failure) -> false);
+		JobRun run = observed.start("sync-7", null);
+		run.failed(new IllegalArgumentException("bad"));
+		run.close();
+		assertThat(this.tracer.onlySpan()).hasNameEqualTo("sync-7")
+			.hasTag("job.name", "sync-7")
+			.hasTag("queue", "none")
+			.hasTag("exception", "IllegalArgumentException");
+	}
+
+	@Test
 	void everyMethodOfJobRunIsPassedOnNotLeftToItsDefault() {
 		// A default method of JobRun that the decorator does not override would silently do nothing for every
 		// application with an ObservationRegistry.
