@@ -28,6 +28,7 @@ import org.springframework.dao.QueryTimeoutException;
 import static io.micrometer.tracing.test.simple.SpanAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.mockito.Mockito.mock;
 
 /**
  * Each run is one span, named after its job and tagged as its meters are, that ends when the run ends.
@@ -88,29 +89,10 @@ class ObservedJobTracerTests {
 
 	@Test
 	void delegateThatDoesNotTellItsLabelsGivesTheCallersNames() {
-		ObservedJobTracer observed = new ObservedJobTracer((name, queue) -> new JobRun() {
-
-			@Override
-			public void failed(Throwable failure) {
-			}
-
-			@Override
-			public void retrying(Throwable failure) {
-			}
-
-			@Override
-			public void failedWithoutRetry(Throwable failure) {
-			}
-
-			@Override
-			public void cancelled() {
-			}
-
-			@Override
-			public void close() {
-			}
-
-		}, this.observations, null, (failure) -> false);
+		// A run of a tracer of the application's own: neither job-metrics' run nor its no-op.
+		JobRun own = mock(JobRun.class);
+		ObservedJobTracer observed = new ObservedJobTracer((name, queue) -> own, this.observations, null,
+				(failure) -> false);
 		JobRun run = observed.start("sync-7", null);
 		run.failed(new IllegalArgumentException("bad"));
 		run.close();
