@@ -35,8 +35,9 @@ import org.springframework.context.annotation.Bean;
  * <li>{@code defaultPath}: an Actuator application without tracing: Boot's tracing auto-configurations are
  * excluded, as if micrometer-tracing were not on the class path; the job's runs make no Observation;</li>
  * <li>{@code tracingPath}: the same with the OpenTelemetry bridge, every span sampled
- * ({@code management.tracing.sampling.probability=1.0}) and exported nowhere: each run is also an Observation and
- * a span, and its duration bucket carries an exemplar.</li>
+ * ({@code management.tracing.sampling.probability=1.0}) and handed to the batch span processor Boot configures, here
+ * without an exporter (on a loaded machine its worker falls behind and drops spans, which it logs): each run is also
+ * an Observation and a span, and its duration bucket carries an exemplar.</li>
  * </ol>
  * {@code @Observed} goes through Boot's {@code ObservedAspect} ({@code management.observations.annotations.enabled})
  * and Boot's meter handler, a timer and a long task timer per call; with the bridge, also a span. Every context's
