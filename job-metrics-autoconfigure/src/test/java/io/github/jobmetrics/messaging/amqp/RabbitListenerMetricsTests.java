@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitMessagingTemplate;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -291,6 +294,26 @@ class RabbitListenerMetricsTests {
 				assertThat(listener.timestamps().get(0)).isBetween(before / 1000 * 1000, after);
 				assertThat(listener.timestamps().get(1)).isEqualTo(NOW - 8_000);
 			});
+	}
+
+	@Test
+	void aSpringMessageReceivedWithoutAListenerContainerWaitedFromItsAmqpTimestampNotFromItsHeadersTimestamp() {
+		broker().withUserConfiguration(PolledImports.class).run((context) -> {
+			RabbitMessagingTemplate messaging = context.getBean(RabbitMessagingTemplate.class);
+			PolledImports imports = context.getBean(PolledImports.class);
+			send(context, PolledImports.QUEUE, "stamped", NOW - 42_000);
+			send(context, PolledImports.QUEUE, "unstamped", null);
+			for (int i = 0; i < 2; i++) {
+				// Spring builds the message's headers, and its "timestamp", as it receives it.
+				imports.handle(await().until(() -> messaging.receive(PolledImports.QUEUE), Objects::nonNull));
+			}
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(executions(registry, "polled", "success")).isEqualTo(2);
+			// The publisher's send time, not the receive time; the message without one observes nothing.
+			Timer wait = registry.get("job.queue.wait").tag("job.name", "polled").timer();
+			assertThat(wait.count()).isOne();
+			assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(42_000);
+		});
 	}
 
 	@Test
@@ -609,16 +632,33 @@ class RabbitListenerMetricsTests {
 			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
 			container.setQueueNames(QUEUE);
 			container.setConcurrentConsumers(2);
-			container.setMessageListener(job::handle);
+			container.setMessageListener(job);
 			return container;
 		}
 
 	}
 
-	static class AuditJob {
+	static class AuditJob implements MessageListener {
 
+		@Override
 		@TracedJob(name = "audit", queue = ContainerBean.QUEUE)
-		public void handle(Message message) {
+		public void onMessage(Message message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PolledImports {
+
+		static final String QUEUE = "jm.polled";
+
+		@Bean
+		Queue polledQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@TracedJob(name = "polled", queue = QUEUE)
+		public void handle(org.springframework.messaging.Message<?> message) {
 		}
 
 	}
