@@ -77,7 +77,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		JobRun run = start(traced);
 		RedeliveryRule redelivery = claimDelivery(run, traced);
-		traced.observeEnqueueTime(run, invocation, Deliveries.isUnderWay());
+		traced.observeEnqueueTime(run, invocation);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
 		boolean endsLater = false;

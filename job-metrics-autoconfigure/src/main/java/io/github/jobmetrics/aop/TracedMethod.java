@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.internal.Deliveries;
 import io.github.jobmetrics.internal.MeteringFailures;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -96,11 +97,10 @@ record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts re
 	 * {@code Message} argument. A failing expression or tracer is logged, never passed to the job.
 	 * @param run the run that has just started
 	 * @param invocation the call
-	 * @param delivered whether a listener container is delivering a message on this thread
 	 */
-	void observeEnqueueTime(JobRun run, MethodInvocation invocation, boolean delivered) {
+	void observeEnqueueTime(JobRun run, MethodInvocation invocation) {
 		EnqueueTimeExpression expression = this.enqueueTime;
-		if (expression == null && (delivered || this.messageArgument < 0)) {
+		if (expression == null && (this.messageArgument < 0 || Deliveries.isUnderWay())) {
 			return;
 		}
 		try {
