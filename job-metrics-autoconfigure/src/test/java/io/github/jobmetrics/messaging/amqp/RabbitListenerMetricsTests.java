@@ -46,6 +46,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
+import org.springframework.resilience.annotation.Retryable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -135,6 +137,27 @@ class RabbitListenerMetricsTests {
 			assertThat(executions(registry, "quorum", "retry")).isEqualTo(QuorumListener.LIMIT);
 			assertThat(executions(registry, "quorum", "failure")).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void countsTheLastAttemptOfARetryableListenerAsRetryWhileTheQuorumQueueReturnsTheMessage() {
+		broker().withUserConfiguration(ResilientMethodsConfiguration.class, RetryableQuorumListener.class)
+			.run((context) -> {
+				RetryableQuorumListener listener = context.getBean(RetryableQuorumListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				send(context, RetryableQuorumListener.QUEUE, "poison", NOW - 10_000);
+				// Two deliveries (the queue returns it once), each tried twice by Spring: only after the fourth
+				// attempt does nothing try again.
+				await().until(() -> listener.attempts().get() == 4);
+				assertNothingMoreDelivered(context, RetryableQuorumListener.QUEUE, listener.attempts(), 4);
+				await().until(() -> executions(registry, "retryable-quorum", "failure")
+						+ executions(registry, "retryable-quorum", "retry") == 4);
+				assertThat(executions(registry, "retryable-quorum", "retry")).isEqualTo(3);
+				assertThat(executions(registry, "retryable-quorum", "failure")).isEqualTo(1);
+				// One wait per delivery from the broker.
+				assertThat(registry.get("job.queue.wait").tag("job.name", "retryable-quorum").timer().count())
+					.isEqualTo(2);
+			});
 	}
 
 	@Test
@@ -467,6 +490,32 @@ class RabbitListenerMetricsTests {
 
 		@RabbitListener(queues = QUEUE)
 		@TracedJob(name = "quorum", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetryableQuorumListener {
+
+		static final String QUEUE = "jm.retryable-quorum";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue retryableQuorumQueue() {
+			return QueueBuilder.durable(QUEUE).quorum().deliveryLimit(1).build();
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "retryable-quorum", queue = QUEUE)
+		@Retryable(maxRetries = 1, delay = 0)
 		public void handle(String payload) {
 			this.attempts.incrementAndGet();
 			throw new IllegalStateException("always");
