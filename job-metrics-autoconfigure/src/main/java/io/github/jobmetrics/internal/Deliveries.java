@@ -31,8 +31,8 @@ public final class Deliveries {
 
 		/**
 		 * Tells what follows the failure of a run that claimed the delivery. Called at most once per run, on the
-		 * thread of the delivery, as the failure leaves the listener method, and only when no in-memory retry of
-		 * the listener method calls it again.
+		 * thread of the delivery, as the failure leaves the listener method, once no in-memory retry of the
+		 * listener method ({@code @Retryable}) will call it again.
 		 * @param failure what the listener method threw
 		 * @return what follows
 		 */
@@ -138,11 +138,11 @@ public final class Deliveries {
 
 	/**
 	 * Claims the delivery under way for the run of the listener method, which has just started (before it enters
-	 * its {@link TracedRunScope}); a run that starts inside another traced run is nested and claims nothing. Unless
-	 * told otherwise, the first run to claim a delivery observes the queue wait of each of its
-	 * messages. A later run that claims it again is another in-memory attempt of the same listener call: it gets
-	 * the same rule, and observes nothing, since the messages waited only once. Never throws: a run whose
-	 * {@code enqueuedAt} fails is logged, and the delivery stays claimed.
+	 * its {@link TracedRunScope}); a run that starts inside another traced run is nested and claims nothing.
+	 * Unless told otherwise, the first run to claim a delivery observes the queue wait of each of its messages. A
+	 * later run that claims it is another in-memory attempt of the same listener call, since the first run has
+	 * ended: it gets the same rule, and observes nothing, since the messages waited only once. Never throws: a run
+	 * whose {@code enqueuedAt} fails is logged, and the delivery stays claimed.
 	 * @param run the run of the listener method
 	 * @param observeWaits whether the run takes its enqueue times from the delivery; {@code false} when the run
 	 * has a source of its own, which then wins
