@@ -27,6 +27,19 @@ final class ListenerMethods {
 			new String[] { "org.springframework.kafka.annotation.KafkaListener", "topics" },
 			new String[] { "org.springframework.amqp.rabbit.annotation.RabbitListener", "queues" });
 
+	// Methods of a class-level listener (@RabbitListener or @KafkaListener on the class) that receive its messages.
+	private static final List<String> HANDLERS = List.of("org.springframework.amqp.rabbit.annotation.RabbitHandler",
+			"org.springframework.kafka.annotation.KafkaHandler");
+
+	// The listener interfaces that a container calls directly: a container bean's own listener.
+	private static final List<String> LISTENER_INTERFACES = List.of("jakarta.jms.MessageListener",
+			"org.springframework.jms.listener.SessionAwareMessageListener",
+			"org.springframework.amqp.core.MessageListener",
+			"org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener",
+			"org.springframework.kafka.listener.GenericMessageListener");
+
+	private static final List<String> LISTENER_METHODS = List.of("onMessage", "onMessageBatch");
+
 	private ListenerMethods() {
 	}
 
@@ -35,6 +48,39 @@ final class ListenerMethods {
 	 */
 	static boolean isListener(Method method, Class<?> targetClass) {
 		return listener(method, targetClass) != null;
+	}
+
+	/**
+	 * Returns whether a listener container calls the method itself with each delivery, so that its run is the one
+	 * that handles the delivery: a listener method ({@code @JmsListener}, {@code @KafkaListener},
+	 * {@code @RabbitListener}), a handler method of a class-level listener ({@code @RabbitHandler},
+	 * {@code @KafkaHandler}), or the {@code onMessage} of a container's own {@code MessageListener}. A service
+	 * that a listener calls is none of these: the listener may catch what the service throws.
+	 */
+	static boolean receivesDeliveries(Method method, Class<?> targetClass) {
+		if (listener(method, targetClass) != null) {
+			return true;
+		}
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		Method specific = AopUtils.getMostSpecificMethod(method, userClass);
+		MergedAnnotations annotations = MergedAnnotations.from(specific, SearchStrategy.TYPE_HIERARCHY);
+		for (String handler : HANDLERS) {
+			if (annotations.isPresent(handler)) {
+				return true;
+			}
+		}
+		return LISTENER_METHODS.contains(method.getName()) && implementsListener(userClass);
+	}
+
+	// By name, walking superclasses and superinterfaces, so that none of the messaging libraries must be present.
+	private static boolean implementsListener(Class<?> type) {
+		for (Class<?> implemented : type.getInterfaces()) {
+			if (LISTENER_INTERFACES.contains(implemented.getName()) || implementsListener(implemented)) {
+				return true;
+			}
+		}
+		Class<?> superclass = type.getSuperclass();
+		return superclass != null && implementsListener(superclass);
 	}
 
 	/**

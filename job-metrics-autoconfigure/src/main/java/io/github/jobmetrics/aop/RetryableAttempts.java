@@ -18,31 +18,31 @@ import org.springframework.resilience.annotation.Retryable;
 import org.springframework.resilience.retry.MethodRetryPredicate;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringValueResolver;
+import org.springframework.util.backoff.BackOffExecution;
 
 /**
  * Tells whether a failed attempt of a method annotated with Spring Framework 7's {@code @Retryable} will be
- * tried again, so that it is counted as {@code result="retry"} and the last attempt as a failure.
+ * tried again, so that it is counted as {@code result="retry"}; the last attempt is then classified by what
+ * follows it (a listener's broker may still deliver the message again).
  * <p>
  * The decision is Spring's own: a {@link RetryPolicy} built from the annotation as Spring's retry interceptor
- * builds it (includes, excludes and predicate, matched on the cause chain too), so the two cannot disagree on
- * which exceptions are retried. Spring's interceptor sits outside ours and runs each attempt through a clone of
- * the method invocation; the clones share one map of user attributes, where the attempts are counted against
- * {@code maxRetries}. A {@code timeout} is not evaluated: an attempt it stops is still counted as a retry.
+ * builds it (includes, excludes and predicate, matched on the cause chain too, and {@code maxRetries}), asked as
+ * {@code RetryTemplate} asks it: an attempt is tried again when the policy accepts the failure and the back-off
+ * execution started for the call does not stop. Spring's interceptor sits outside ours and runs each attempt
+ * through a clone of the method invocation; the clones share one map of user attributes, where the call's
+ * back-off execution is kept. A {@code timeout} is not evaluated: an attempt it stops is still counted as a retry.
  */
 final class RetryableAttempts {
 
 	private static final boolean PRESENT = ClassUtils.isPresent(
 			"org.springframework.resilience.annotation.Retryable", RetryableAttempts.class.getClassLoader());
 
-	private static final String ATTEMPTS = RetryableAttempts.class.getName() + ".attempts";
+	private static final String BACK_OFF = RetryableAttempts.class.getName() + ".backOff";
 
 	private final RetryPolicy policy;
 
-	private final long maxRetries;
-
-	private RetryableAttempts(RetryPolicy policy, long maxRetries) {
+	private RetryableAttempts(RetryPolicy policy) {
 		this.policy = policy;
-		this.maxRetries = maxRetries;
 	}
 
 	/**
@@ -69,24 +69,27 @@ final class RetryableAttempts {
 		includes.addAll(Arrays.asList(retryable.value()));
 		RetryPolicy.Builder policy = RetryPolicy.builder()
 			.includes(includes)
-			.excludes(Arrays.asList(retryable.excludes()));
+			.excludes(Arrays.asList(retryable.excludes()))
+			.maxRetries(maxRetries(retryable, values));
 		if (retryable.predicate() != MethodRetryPredicate.class) {
 			policy.predicate(BeanUtils.instantiateClass(retryable.predicate()).forMethod(method));
 		}
-		return new RetryableAttempts(policy.build(), maxRetries(retryable, values));
+		return new RetryableAttempts(policy.build());
 	}
 
 	/**
-	 * Counts a failed attempt of the invocation and tells whether Spring will try it again.
+	 * Advances the call's back-off past a failed attempt, as Spring's retry template does, and tells whether
+	 * Spring will try the call again.
 	 */
 	boolean willRetry(MethodInvocation invocation, Throwable failure) {
 		if (!(invocation instanceof ProxyMethodInvocation attempt) || !this.policy.shouldRetry(failure)) {
 			return false;
 		}
-		Object previous = attempt.getUserAttribute(ATTEMPTS);
-		long failedAttempts = ((previous instanceof Long count) ? count : 0) + 1;
-		attempt.setUserAttribute(ATTEMPTS, failedAttempts);
-		return failedAttempts <= this.maxRetries;
+		// Started with the first failure: a call that succeeds at once costs nothing here.
+		BackOffExecution backOff = (attempt.getUserAttribute(BACK_OFF) instanceof BackOffExecution started)
+				? started : this.policy.getBackOff().start();
+		attempt.setUserAttribute(BACK_OFF, backOff);
+		return backOff.nextBackOff() != BackOffExecution.STOP;
 	}
 
 	private static long maxRetries(Retryable retryable, @Nullable StringValueResolver values) {

@@ -28,7 +28,7 @@ import org.springframework.util.function.SingletonSupplier;
  */
 final class TracedJobInterceptor implements MethodInterceptor {
 
-	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null, -1);
+	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null, -1, false);
 
 	private final SingletonSupplier<JobTracer> tracer;
 
@@ -76,10 +76,8 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			return traceReactive(invocation, traced);
 		}
 		JobRun run = start(traced);
-		// A message that a listener container is delivering on this thread: this run handles it.
-		RedeliveryRule claimed = Deliveries.claim(run, traced.enqueueTime() == null);
-		RedeliveryRule redelivery = (claimed != null) ? claimed : Redelivery.UNKNOWN;
-		traced.observeEnqueueTime(run, invocation, claimed == null);
+		RedeliveryRule redelivery = claimDelivery(run, traced);
+		traced.observeEnqueueTime(run, invocation);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
 		boolean endsLater = false;
@@ -138,6 +136,23 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + traced.jobName() + "'", ex);
 			return JobRun.noop();
+		}
+	}
+
+	// A message that a listener container is delivering on this thread: the run of the listener method handles it,
+	// and only that run, since only its exception reaches the container. Guarded: the run's enqueuedAt is the
+	// tracer's, and nothing the tracer does may reach the job or keep the run from closing.
+	private RedeliveryRule claimDelivery(JobRun run, TracedMethod traced) {
+		if (!traced.receivesDeliveries()) {
+			return Redelivery.UNKNOWN;
+		}
+		try {
+			RedeliveryRule claimed = Deliveries.claim(run, traced.enqueueTime() == null);
+			return (claimed != null) ? claimed : Redelivery.UNKNOWN;
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("claim the delivery of a message for job '" + traced.jobName() + "'", ex);
+			return Redelivery.UNKNOWN;
 		}
 	}
 

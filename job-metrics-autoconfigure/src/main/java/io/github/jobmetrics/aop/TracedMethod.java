@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.internal.Deliveries;
 import io.github.jobmetrics.internal.MeteringFailures;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -22,11 +23,12 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringValueResolver;
 
 /**
- * A method traced by {@link TracedJob @TracedJob}, resolved once: its job name, queue and, where Spring
- * Framework's {@code @Retryable} applies, which failed attempts will be retried.
+ * A method traced by {@link TracedJob @TracedJob}, resolved once: its job name, queue, where Spring Framework's
+ * {@code @Retryable} applies which failed attempts will be retried, and whether a listener container calls it
+ * with each delivery, so that its run claims the delivery.
  */
 record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts retries, boolean reactive,
-		@Nullable EnqueueTimeExpression enqueueTime, int messageArgument) {
+		@Nullable EnqueueTimeExpression enqueueTime, int messageArgument, boolean receivesDeliveries) {
 
 	private static final boolean messagingPresent = ClassUtils.isPresent(
 			"org.springframework.messaging.Message", TracedMethod.class.getClassLoader());
@@ -84,31 +86,36 @@ record TracedMethod(String jobName, String queue, @Nullable RetryableAttempts re
 		boolean reactive = ReactorRuns.isReactive(method.getReturnType()) || KotlinDetector.isSuspendingFunction(method);
 		return new TracedMethod(name, queue, retryActive ? RetryableAttempts.of(specific, userClass, values) : null,
 				reactive, (annotation != null) ? EnqueueTimeExpression.parse(annotation.enqueuedAt(), specific) : null,
-				messagingPresent ? MessageTimestamps.argumentIndex(method) : -1);
+				messagingPresent ? MessageTimestamps.argumentIndex(method) : -1,
+				ListenerMethods.receivesDeliveries(method, targetClass));
 	}
 
 	/**
 	 * Observes the enqueue time that the method's {@code enqueuedAt} expression finds in its arguments, if it has
-	 * one; else, unless a listener container already told it, the {@code timestamp} header of a Spring Messaging
-	 * {@code Message} argument. A failing expression is logged, never passed to the job.
+	 * one; else, where no listener container is delivering on this thread (whose hooks know better, and whose
+	 * delivery only the listener's run observes), the producer's send time in the headers of a Spring Messaging
+	 * {@code Message} argument. A failing expression or tracer is logged, never passed to the job.
 	 * @param run the run that has just started
 	 * @param invocation the call
-	 * @param unclaimed whether no listener container delivery was claimed by the run
 	 */
-	void observeEnqueueTime(JobRun run, MethodInvocation invocation, boolean unclaimed) {
+	void observeEnqueueTime(JobRun run, MethodInvocation invocation) {
 		EnqueueTimeExpression expression = this.enqueueTime;
-		if (expression == null && (!unclaimed || this.messageArgument < 0)) {
+		if (expression == null && (this.messageArgument < 0 || Deliveries.isUnderWay())) {
 			return;
 		}
 		try {
-			long epochMillis = (expression != null) ? expression.epochMillis(invocation.getArguments())
-					: MessageTimestamps.timestamp(invocation.getArguments()[this.messageArgument]);
-			if (epochMillis != EnqueueTimeExpression.NONE) {
-				run.enqueuedAt(epochMillis);
+			if (expression != null) {
+				long epochMillis = expression.epochMillis(invocation.getArguments());
+				if (epochMillis != EnqueueTimeExpression.NONE) {
+					run.enqueuedAt(epochMillis);
+				}
+			}
+			else {
+				MessageTimestamps.observe(invocation.getArguments()[this.messageArgument], run);
 			}
 		}
 		catch (RuntimeException | LinkageError ex) {
-			MeteringFailures.log("evaluate the enqueuedAt expression of job '" + this.jobName + "'", ex);
+			MeteringFailures.log("observe the enqueue time of a run of job '" + this.jobName + "'", ex);
 		}
 	}
 

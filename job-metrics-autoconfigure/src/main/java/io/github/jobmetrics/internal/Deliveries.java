@@ -10,9 +10,14 @@ import org.jspecify.annotations.Nullable;
  * traced listener method cannot see in its own arguments when it takes only a payload. A container hook
  * {@link #begin() begins} a delivery before it calls the listener, records each message's enqueue time and
  * whether the broker will deliver it again if this attempt fails, and {@link #end() ends} the delivery in a
- * {@code finally}. The first traced run that starts inside it {@link #claim() claims} it: that run observes the
- * queue wait of every message, and its failure is a {@code retry} or a {@code failure} as the broker will treat
- * it. Runs nested in that one see nothing, so nothing is counted twice. Internal to job-metrics, not API.
+ * {@code finally}.
+ * <p>
+ * Only the run of the listener method itself {@link #claim claims} the delivery: that run observes the queue
+ * wait of every message, and its failure is a {@code retry} or a {@code failure} as the broker will treat it,
+ * which holds only for an exception that leaves the listener. A traced service that the listener calls, which
+ * the listener may catch, never claims it, and neither do runs nested in the listener's. An in-memory retry of
+ * the listener method (Spring's {@code @Retryable}) makes further runs of the listener in one delivery: each
+ * gets the same rule, and none observes the waits again. Internal to job-metrics, not API.
  */
 public final class Deliveries {
 
@@ -25,8 +30,9 @@ public final class Deliveries {
 	public interface RedeliveryRule {
 
 		/**
-		 * Tells what follows the failure of the run that claimed the delivery. Called at most once per run, on
-		 * the thread of the delivery, as the failure leaves the listener method.
+		 * Tells what follows the failure of a run that claimed the delivery. Called at most once per run, on the
+		 * thread of the delivery, as the failure leaves the listener method, once no in-memory retry of the
+		 * listener method ({@code @Retryable}) will call it again.
 		 * @param failure what the listener method threw
 		 * @return what follows
 		 */
@@ -131,29 +137,53 @@ public final class Deliveries {
 	}
 
 	/**
-	 * Claims the delivery under way for the given run, which has just started: unless told otherwise, the run
-	 * observes the queue wait of each message of the delivery. Only the first run to claim a delivery gets it.
-	 * @param run the run that handles the delivery
+	 * Claims the delivery under way for the run of the listener method, which has just started (before it enters
+	 * its {@link TracedRunScope}); a run that starts inside another traced run is nested and claims nothing.
+	 * Unless told otherwise, the first run to claim a delivery observes the queue wait of each of its messages. A
+	 * later run that claims it is another in-memory attempt of the same listener call, since the first run has
+	 * ended: it gets the same rule, and observes nothing, since the messages waited only once. Never throws: a run
+	 * whose {@code enqueuedAt} fails is logged, and the delivery stays claimed.
+	 * @param run the run of the listener method
 	 * @param observeWaits whether the run takes its enqueue times from the delivery; {@code false} when the run
 	 * has a source of its own, which then wins
-	 * @return what follows if the run fails, or {@code null} if there was no delivery to claim
+	 * @return what follows if the run fails, or {@code null} if there was no delivery to claim or the run is nested
 	 */
 	public static @Nullable RedeliveryRule claim(JobRun run, boolean observeWaits) {
 		Delivery delivery = current.get();
-		if (delivery == null || !delivery.open || delivery.claimed) {
+		if (delivery == null || !delivery.open || TracedRunScope.isOpen()) {
 			return null;
 		}
+		boolean first = !delivery.claimed;
 		delivery.claimed = true;
-		for (int i = 0; observeWaits && i < delivery.count; i++) {
-			run.enqueuedAt(delivery.enqueued[i]);
+		for (int i = 0; first && observeWaits && i < delivery.count; i++) {
+			observe(run, delivery.enqueued[i]);
 		}
 		return delivery.redelivery;
 	}
 
+	// The run may be an application's own tracer's: what it throws must not reach the listener.
+	private static void observe(JobRun run, long epochMillis) {
+		try {
+			run.enqueuedAt(epochMillis);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("observe the queue wait of a message", ex);
+		}
+	}
+
 	/**
-	 * Returns whether a delivery is under way on the current thread and not claimed yet, so that a traced run
-	 * starting now would handle it.
-	 * @return {@code true} if a run starting now would claim a delivery
+	 * Returns whether a listener container is delivering a message on the current thread, claimed or not.
+	 * @return {@code true} between a container's {@link #begin()} and {@link #end()}
+	 */
+	public static boolean isUnderWay() {
+		Delivery delivery = current.get();
+		return delivery != null && delivery.open;
+	}
+
+	/**
+	 * Returns whether a delivery is under way on the current thread and not claimed yet, so that the run of a
+	 * listener method starting now would observe its waits.
+	 * @return {@code true} if a delivery is under way and unclaimed
 	 */
 	public static boolean isUnclaimed() {
 		Delivery delivery = current.get();

@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
+import org.springframework.messaging.support.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,26 +79,43 @@ class EnqueuedAtTests {
 	}
 
 	@Test
-	void theTimestampHeaderOfASpringMessageArgumentIsTheEnqueueTime() {
+	void aSpringMessageArgumentWaitedFromTheSendTimeThatItsBrokerHeadersCarry() {
 		this.contextRunner.withBean(Imports.class).run((context) -> {
-			long sentAt = System.currentTimeMillis() - 7000;
-			context.getBean(Imports.class).byMessage(new GenericMessage<>("statement.csv", new SentAt(sentAt)));
-			assertThat(context.getBean(MeterRegistry.class)
-				.get("job.queue.wait")
-				.tag("job.name", "by-message")
-				.timer()
-				.totalTime(TimeUnit.SECONDS)).isBetween(7.0, 17.0);
+			Imports imports = context.getBean(Imports.class);
+			long now = System.currentTimeMillis();
+			imports.byMessage(MessageBuilder.withPayload("jms").setHeader("jms_timestamp", now - 7_000).build());
+			imports.byMessage(MessageBuilder.withPayload("kafka")
+				.setHeader("kafka_receivedTimestamp", List.of(now - 7_000, now - 9_000))
+				.build());
+			imports.byMessage(MessageBuilder.withPayload("amqp").setHeader("amqp_timestamp", new Date(now - 7_000)).build());
+			Timer wait = context.getBean(MeterRegistry.class).get("job.queue.wait").tag("job.name", "by-message").timer();
+			assertThat(wait.count()).isEqualTo(4);
+			assertThat(wait.max(TimeUnit.SECONDS)).isBetween(9.0, 19.0);
+			assertThat(wait.totalTime(TimeUnit.SECONDS)).isBetween(30.0, 70.0);
+		});
+	}
+
+	@Test
+	void theTimestampHeaderOfASpringMessageIsNoEnqueueTimeForSpringSetsItWhenItBuildsTheHeaders() {
+		this.contextRunner.withBean(Imports.class).run((context) -> {
+			context.getBean(Imports.class)
+				.byMessage(new GenericMessage<>("statement.csv", new BuiltAt(System.currentTimeMillis() - 7_000)));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("job.queue.wait").timers()).isEmpty();
+			assertThat(registry.get("job.executions").tags("job.name", "by-message", "result", "success")
+				.functionCounter()
+				.count()).isOne();
 		});
 	}
 
 	record Upload(Instant uploadedAt) {
 	}
 
-	// Spring sets a message's timestamp when it builds its headers; one built seconds ago stands in for a message
-	// that was sent then.
-	static class SentAt extends MessageHeaders {
+	// Spring sets a message's timestamp when it builds its headers: these were built seconds ago, as by a
+	// producer in the same process.
+	static class BuiltAt extends MessageHeaders {
 
-		SentAt(long timestamp) {
+		BuiltAt(long timestamp) {
 			super(null, MessageHeaders.ID_VALUE_NONE, timestamp);
 		}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +26,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitMessagingTemplate;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -43,6 +46,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
+import org.springframework.resilience.annotation.Retryable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -132,6 +137,27 @@ class RabbitListenerMetricsTests {
 			assertThat(executions(registry, "quorum", "retry")).isEqualTo(QuorumListener.LIMIT);
 			assertThat(executions(registry, "quorum", "failure")).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void countsTheLastAttemptOfARetryableListenerAsRetryWhileTheQuorumQueueReturnsTheMessage() {
+		broker().withUserConfiguration(ResilientMethodsConfiguration.class, RetryableQuorumListener.class)
+			.run((context) -> {
+				RetryableQuorumListener listener = context.getBean(RetryableQuorumListener.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				send(context, RetryableQuorumListener.QUEUE, "poison", NOW - 10_000);
+				// Two deliveries (the queue returns it once), each tried twice by Spring: only after the fourth
+				// attempt does nothing try again.
+				await().until(() -> listener.attempts().get() == 4);
+				assertNothingMoreDelivered(context, RetryableQuorumListener.QUEUE, listener.attempts(), 4);
+				await().until(() -> executions(registry, "retryable-quorum", "failure")
+						+ executions(registry, "retryable-quorum", "retry") == 4);
+				assertThat(executions(registry, "retryable-quorum", "retry")).isEqualTo(3);
+				assertThat(executions(registry, "retryable-quorum", "failure")).isEqualTo(1);
+				// One wait per delivery from the broker.
+				assertThat(registry.get("job.queue.wait").tag("job.name", "retryable-quorum").timer().count())
+					.isEqualTo(2);
+			});
 	}
 
 	@Test
@@ -294,6 +320,26 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
+	void aSpringMessageReceivedWithoutAListenerContainerWaitedFromItsAmqpTimestampNotFromItsHeadersTimestamp() {
+		broker().withUserConfiguration(PolledImports.class).run((context) -> {
+			RabbitMessagingTemplate messaging = context.getBean(RabbitMessagingTemplate.class);
+			PolledImports imports = context.getBean(PolledImports.class);
+			send(context, PolledImports.QUEUE, "stamped", NOW - 42_000);
+			send(context, PolledImports.QUEUE, "unstamped", null);
+			for (int i = 0; i < 2; i++) {
+				// Spring builds the message's headers, and its "timestamp", as it receives it.
+				imports.handle(await().until(() -> messaging.receive(PolledImports.QUEUE), Objects::nonNull));
+			}
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(executions(registry, "polled", "success")).isEqualTo(2);
+			// The publisher's send time, not the receive time; the message without one observes nothing.
+			Timer wait = registry.get("job.queue.wait").tag("job.name", "polled").timer();
+			assertThat(wait.count()).isOne();
+			assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(42_000);
+		});
+	}
+
+	@Test
 	void backsOffWithoutSpringAmqp() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractMessageListenerContainer.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RabbitListenerMetrics.class));
@@ -444,6 +490,32 @@ class RabbitListenerMetricsTests {
 
 		@RabbitListener(queues = QUEUE)
 		@TracedJob(name = "quorum", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetryableQuorumListener {
+
+		static final String QUEUE = "jm.retryable-quorum";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue retryableQuorumQueue() {
+			return QueueBuilder.durable(QUEUE).quorum().deliveryLimit(1).build();
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "retryable-quorum", queue = QUEUE)
+		@Retryable(maxRetries = 1, delay = 0)
 		public void handle(String payload) {
 			this.attempts.incrementAndGet();
 			throw new IllegalStateException("always");
@@ -609,16 +681,33 @@ class RabbitListenerMetricsTests {
 			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
 			container.setQueueNames(QUEUE);
 			container.setConcurrentConsumers(2);
-			container.setMessageListener(job::handle);
+			container.setMessageListener(job);
 			return container;
 		}
 
 	}
 
-	static class AuditJob {
+	static class AuditJob implements MessageListener {
 
+		@Override
 		@TracedJob(name = "audit", queue = ContainerBean.QUEUE)
-		public void handle(Message message) {
+		public void onMessage(Message message) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PolledImports {
+
+		static final String QUEUE = "jm.polled";
+
+		@Bean
+		Queue polledQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@TracedJob(name = "polled", queue = QUEUE)
+		public void handle(org.springframework.messaging.Message<?> message) {
 		}
 
 	}

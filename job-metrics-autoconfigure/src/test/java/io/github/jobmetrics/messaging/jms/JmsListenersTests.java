@@ -4,16 +4,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
+import org.springframework.boot.artemis.autoconfigure.ArtemisConfigurationCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -23,6 +29,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jms.annotation.JmsListener;
 import org.springframework.jms.config.JmsListenerEndpointRegistry;
 import org.springframework.jms.core.JmsTemplate;
+import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
+import org.springframework.resilience.annotation.Retryable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -197,6 +205,66 @@ class JmsListenersTests {
 		});
 	}
 
+	@Test
+	void attemptsOfARetryableListenerAreRetriesWhileArtemisWillDeliverTheMessageAgain() {
+		// Spring tries each delivery three times in memory, and Artemis delivers the message twice: six attempts,
+		// and only after the last does nothing retry it.
+		this.contextRunner.withUserConfiguration(ResilientMethodsConfiguration.class, RetryableListener.class)
+			.withPropertyValues("job-metrics.jms.max-deliveries=2")
+			.withBean(ArtemisConfigurationCustomizer.class, () -> (configuration) -> configuration
+				.addAddressSetting("#", new AddressSettings().setMaxDeliveryAttempts(2)))
+			.run((context) -> {
+				context.getBean(JmsTemplate.class).convertAndSend("retried", "poison");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(executions(registry, "retried", "failure")).isOne());
+				assertThat(executions(registry, "retried", "retry")).isEqualTo(5);
+				assertThat(context.getBean(RetryableListener.class).attempts()).isEqualTo(6);
+				// One wait per delivery from the broker, however many times Spring tries it in memory.
+				assertThat(registry.get("job.queue.wait").tag("job.name", "retried").timer().count()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void aTracerWhoseRunsFailToObserveTheWaitNeitherFailsTheListenerNorLeavesTheRunOpen() {
+		FailingWaitTracer tracer = new FailingWaitTracer();
+		this.contextRunner.withUserConfiguration(PaymentListener.class)
+			.withBean(JobTracer.class, () -> tracer)
+			.run((context) -> {
+				context.getBean(JmsTemplate.class).convertAndSend("payments", "payment-1");
+				await().atMost(Duration.ofSeconds(10)).until(() -> tracer.closed.get() == 1);
+				// Handled at the first delivery: the tracer's exception never reached the listener.
+				assertThat(context.getBean(PaymentListener.class).deliveries()).containsExactly("payment-1");
+				assertThat(tracer.started).hasValue(1);
+				assertThat(tracer.enqueuedAt).hasValue(1);
+				assertThat(tracer.failed).hasValue(0);
+			});
+	}
+
+	@Test
+	void aTracedServiceThatAListenerCallsNeverClaimsTheDeliveryForTheListenerMayCatchItsFailure() {
+		this.contextRunner.withUserConfiguration(SettlementListeners.class)
+			.withBean(Settlements.class)
+			.run((context) -> {
+				JmsTemplate jms = context.getBean(JmsTemplate.class);
+				jms.convertAndSend("settlements", "poison-1");
+				jms.convertAndSend("traced-settlements", "poison-2");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				// Both listeners caught the service's exception: Artemis had each message acknowledged at once, and
+				// nothing retries either failure.
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(executions(registry, "settle", "failure")).isEqualTo(2));
+				assertThat(executions(registry, "settle", "retry")).isZero();
+				assertThat(executions(registry, "traced-settlements", "success")).isOne();
+				assertThat(context.getBean(SettlementListeners.class).received()).containsExactlyInAnyOrder("poison-1",
+						"poison-2");
+				// The wait is observed by the listener's run, and only there.
+				assertThat(registry.find("job.queue.wait").timers())
+					.extracting((timer) -> timer.getId().getTag("job.name"))
+					.containsExactly("traced-settlements");
+			});
+	}
+
 	private static double executions(MeterRegistry registry, String job, String result) {
 		return registry.get("job.executions").tags("job.name", job, "result", result).functionCounter().count();
 	}
@@ -256,6 +324,123 @@ class JmsListenersTests {
 		// Read through a method: the bean is a class proxy, whose own fields are never set.
 		public long jmsTimestamp() {
 			return this.jmsTimestamp;
+		}
+
+	}
+
+	static class RetryableListener {
+
+		private final AtomicInteger attempts = new AtomicInteger();
+
+		@JmsListener(destination = "retried")
+		@TracedJob(name = "retried", queue = "retried")
+		@Retryable(maxRetries = 2, delay = 0)
+		public void onMessage(String body) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("Cannot process " + body);
+		}
+
+		public int attempts() {
+			return this.attempts.get();
+		}
+
+	}
+
+	static class Settlements {
+
+		@TracedJob(name = "settle")
+		public void settle(String body) {
+			throw new IllegalStateException("Cannot settle " + body);
+		}
+
+	}
+
+	static class SettlementListeners {
+
+		private final List<String> received = new CopyOnWriteArrayList<>();
+
+		private final Settlements settlements;
+
+		SettlementListeners(Settlements settlements) {
+			this.settlements = settlements;
+		}
+
+		@JmsListener(destination = "settlements")
+		public void onSettlement(String body) {
+			settle(body);
+		}
+
+		@JmsListener(destination = "traced-settlements")
+		@TracedJob(name = "traced-settlements", queue = "traced-settlements")
+		public void onTracedSettlement(String body) {
+			settle(body);
+		}
+
+		private void settle(String body) {
+			this.received.add(body);
+			try {
+				this.settlements.settle(body);
+			}
+			catch (IllegalStateException ex) {
+				// Settled later by hand: the message is done with.
+			}
+		}
+
+		public List<String> received() {
+			return this.received;
+		}
+
+	}
+
+	/**
+	 * An application's own tracer, whose runs fail to observe a queue wait.
+	 */
+	static class FailingWaitTracer implements JobTracer {
+
+		final AtomicInteger started = new AtomicInteger();
+
+		final AtomicInteger enqueuedAt = new AtomicInteger();
+
+		final AtomicInteger failed = new AtomicInteger();
+
+		final AtomicInteger closed = new AtomicInteger();
+
+		@Override
+		public JobRun start(String jobName, @Nullable String queue) {
+			this.started.incrementAndGet();
+			return new JobRun() {
+
+				@Override
+				public void enqueuedAt(long epochMillis) {
+					FailingWaitTracer.this.enqueuedAt.incrementAndGet();
+					throw new IllegalStateException("broken tracer");
+				}
+
+				@Override
+				public void failed(Throwable failure) {
+					FailingWaitTracer.this.failed.incrementAndGet();
+				}
+
+				@Override
+				public void retrying(Throwable failure) {
+					FailingWaitTracer.this.failed.incrementAndGet();
+				}
+
+				@Override
+				public void failedWithoutRetry(Throwable failure) {
+					FailingWaitTracer.this.failed.incrementAndGet();
+				}
+
+				@Override
+				public void cancelled() {
+				}
+
+				@Override
+				public void close() {
+					FailingWaitTracer.this.closed.incrementAndGet();
+				}
+
+			};
 		}
 
 	}

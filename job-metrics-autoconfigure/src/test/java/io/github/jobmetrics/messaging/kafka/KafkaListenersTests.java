@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -38,6 +39,8 @@ import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
+import org.springframework.resilience.annotation.Retryable;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,10 +52,11 @@ import static org.awaitility.Awaitility.await;
  * record twice, and an application record interceptor. Each test has a topic and listener of its own, so they
  * share one context and their counts are exact.
  */
-@SpringBootTest(classes = KafkaListenersTests.App.class, webEnvironment = WebEnvironment.NONE,
+@SpringBootTest(classes = { KafkaListenersTests.App.class, KafkaListenersTests.Settlements.class },
+		webEnvironment = WebEnvironment.NONE,
 		properties = { "spring.kafka.consumer.auto-offset-reset=earliest", "job-metrics.instrument.listeners=true",
 				"job-metrics.kafka.max-attempts=3" })
-@EmbeddedKafka(partitions = 1, topics = { "payments", "refunds", "shipments", "invoices", "audits" },
+@EmbeddedKafka(partitions = 1, topics = { "payments", "refunds", "shipments", "invoices", "audits", "settlements" },
 		bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class KafkaListenersTests {
 
@@ -107,6 +111,20 @@ class KafkaListenersTests {
 			.functionCounters()).isEmpty();
 		// The application's own interceptor still sees every delivery.
 		assertThat(this.applicationInterceptor.intercepted("payments")).isEqualTo(9);
+	}
+
+	@Test
+	void countsTheLastAttemptOfARetryableListenerAsRetryWhileTheErrorHandlerDeliversTheRecordAgain()
+			throws Exception {
+		send("settlements", System.currentTimeMillis(), "poison-1");
+		// Three deliveries (FixedBackOff(0, 2)), each tried twice by Spring: only after the sixth attempt does
+		// nothing try again.
+		await().atMost(20, TimeUnit.SECONDS)
+			.until(() -> executions("settlement", "retry") + executions("settlement", "failure") == 6);
+		assertThat(executions("settlement", "retry")).isEqualTo(5);
+		assertThat(executions("settlement", "failure")).isEqualTo(1);
+		// One wait per delivery from the broker.
+		assertThat(this.registry.get("job.queue.wait").tags("job.name", "settlement").timer().count()).isEqualTo(3);
 	}
 
 	@Test
@@ -276,6 +294,20 @@ class KafkaListenersTests {
 			if (payment.startsWith("poison")) {
 				throw new IllegalStateException("Cannot capture " + payment);
 			}
+		}
+
+	}
+
+	// Spring's @Retryable on a listener, tried in memory before the error handler sees the failure.
+	@Configuration(proxyBeanMethods = false)
+	@Import(ResilientMethodsConfiguration.class)
+	static class Settlements {
+
+		@TracedJob(name = "settlement", queue = "settlements")
+		@KafkaListener(id = "settlements", topics = "settlements")
+		@Retryable(maxRetries = 1, delay = 0)
+		public void settle(String settlement) {
+			throw new IllegalStateException("Cannot settle " + settlement);
 		}
 
 	}
