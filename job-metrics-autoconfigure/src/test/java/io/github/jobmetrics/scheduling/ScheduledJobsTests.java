@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +14,10 @@ import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsSchedulingAutoConfiguration;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -54,7 +58,8 @@ class ScheduledJobsTests {
 	private static final long TOLERANCE = PERIOD.toNanos() / 4;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(BootMetricsAutoConfigurations.with(TaskSchedulingAutoConfiguration.class, JobMetricsAutoConfiguration.class));
+		.withConfiguration(BootMetricsAutoConfigurations.with(TaskSchedulingAutoConfiguration.class,
+				JobMetricsAutoConfiguration.class, JobMetricsSchedulingAutoConfiguration.class));
 
 	@Test
 	void lagOfEachRunOnABusyPoolOfOneMatchesTheDelayTheJobsMeasure() {
@@ -153,6 +158,31 @@ class ScheduledJobsTests {
 	}
 
 	@Test
+	void aTracedServiceCalledByAZeroCodeScheduledJobIsNestedSoTheThreadCountsOnce() {
+		MockClock clock = new MockClock();
+		this.contextRunner.withPropertyValues("job-metrics.instrument.scheduled=true")
+			.withBean(io.micrometer.core.instrument.Clock.class, () -> clock)
+			.withUserConfiguration(NestingJobs.class)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				InvoiceService service = context.getBean(InvoiceService.class);
+				// The scheduled body is inside the service's traced call, on the scheduler's thread.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("job.inflight").tag("job.name", "invoice-print").gauge().value() == 1);
+				clock.add(Duration.ofSeconds(10));
+				assertThat(worked(registry, "NightlyPrint.run")).isEqualTo(10);
+				assertThat(worked(registry, "invoice-print")).isZero();
+				service.release();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("job.inflight").tag("job.name", "NightlyPrint.run").gauge().value() == 0);
+				// Both runs are counted, the one thread's 10 seconds once.
+				assertThat(executions(registry, "NightlyPrint.run")).isOne();
+				assertThat(executions(registry, "invoice-print")).isOne();
+				assertThat(worked(registry, "NightlyPrint.run") + worked(registry, "invoice-print")).isEqualTo(10);
+			});
+	}
+
+	@Test
 	void zeroCodeIsOffByDefaultSoUnannotatedMethodsHaveNoJobMeters() {
 		this.contextRunner.withUserConfiguration(PlainJobs.class).run((context) -> {
 			PlainJob job = context.getBean(PlainJob.class);
@@ -228,6 +258,10 @@ class ScheduledJobsTests {
 				assertThat(registry.get("job.worker.capacity").tag("pool", "virtualScheduler").gauge().value())
 					.isEqualTo(Double.POSITIVE_INFINITY);
 			});
+	}
+
+	private static double worked(MeterRegistry registry, String jobName) {
+		return registry.get("job.worked").tag("job.name", jobName).functionCounter().count();
 	}
 
 	private static double executions(MeterRegistry registry, String jobName) {
@@ -495,6 +529,56 @@ class ScheduledJobsTests {
 		@Bean
 		NeverDueJob neverDueJob() {
 			return new NeverDueJob();
+		}
+
+	}
+
+	/**
+	 * A {@code @TracedJob} service that a scheduled job calls; each call holds its thread until released.
+	 */
+	static class InvoiceService {
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		@TracedJob("invoice-print")
+		public void print() throws InterruptedException {
+			this.released.await();
+		}
+
+		public void release() {
+			this.released.countDown();
+		}
+
+	}
+
+	static class NightlyPrint {
+
+		private final InvoiceService service;
+
+		NightlyPrint(InvoiceService service) {
+			this.service = service;
+		}
+
+		// Runs once at start-up, then not for a day.
+		@Scheduled(fixedDelay = 1, timeUnit = TimeUnit.DAYS)
+		void run() throws InterruptedException {
+			this.service.print();
+		}
+
+	}
+
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
+	@EnableScheduling
+	static class NestingJobs {
+
+		@Bean
+		InvoiceService invoiceService() {
+			return new InvoiceService();
+		}
+
+		@Bean
+		NightlyPrint nightlyPrint(InvoiceService invoiceService) {
+			return new NightlyPrint(invoiceService);
 		}
 
 	}
