@@ -32,6 +32,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.ScheduledMethodRunnable;
 import org.springframework.util.ReflectionUtils;
 
@@ -235,6 +236,23 @@ class ScheduledJobsTests {
 	}
 
 	@Test
+	void eachScheduledJobNamesTheSchedulerPoolThatRunsItWhoseCapacityItUses() {
+		this.contextRunner.withPropertyValues("job-metrics.instrument.scheduled=true")
+			.withUserConfiguration(TwoPoolJobs.class)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(pool(registry, "DefaultPoolJob.run")).isEqualTo("taskScheduler");
+				assertThat(pool(registry, "ReportJob.run")).isEqualTo("reportScheduler");
+				assertThat(registry.get("job.schedule.pool").tag("job.name", "ReportJob.run").gauge().value()).isOne();
+				// An explicit @TracedJob is scheduled work too, under its own name and queue.
+				assertThat(registry.get("job.schedule.pool").tag("job.name", "invoice-export").tag("queue", "invoices")
+					.tag("pool", "taskScheduler").gauge().value()).isOne();
+				assertThat(registry.get("job.worker.capacity").tag("pool", "reportScheduler").gauge().value())
+					.isEqualTo(2);
+			});
+	}
+
+	@Test
 	void workerCapacityIsThePoolSizeOfEachScheduler() {
 		this.contextRunner.withPropertyValues("spring.task.scheduling.pool.size=3")
 			.withUserConfiguration(PlainJobs.class)
@@ -258,6 +276,10 @@ class ScheduledJobsTests {
 				assertThat(registry.get("job.worker.capacity").tag("pool", "virtualScheduler").gauge().value())
 					.isEqualTo(Double.POSITIVE_INFINITY);
 			});
+	}
+
+	private static String pool(MeterRegistry registry, String jobName) {
+		return registry.get("job.schedule.pool").tag("job.name", jobName).gauge().getId().getTag("pool");
 	}
 
 	private static double worked(MeterRegistry registry, String jobName) {
@@ -579,6 +601,55 @@ class ScheduledJobsTests {
 		@Bean
 		NightlyPrint nightlyPrint(InvoiceService invoiceService) {
 			return new NightlyPrint(invoiceService);
+		}
+
+	}
+
+	static class DefaultPoolJob {
+
+		@Scheduled(fixedDelay = 1, timeUnit = TimeUnit.DAYS)
+		void run() {
+		}
+
+	}
+
+	static class ReportJob {
+
+		@Scheduled(fixedDelay = 1, timeUnit = TimeUnit.DAYS, scheduler = "reportScheduler")
+		void run() {
+		}
+
+	}
+
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
+	@EnableScheduling
+	static class TwoPoolJobs {
+
+		@Bean
+		ThreadPoolTaskScheduler taskScheduler() {
+			return new ThreadPoolTaskScheduler();
+		}
+
+		@Bean
+		ThreadPoolTaskScheduler reportScheduler() {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setPoolSize(2);
+			return scheduler;
+		}
+
+		@Bean
+		DefaultPoolJob defaultPoolJob() {
+			return new DefaultPoolJob();
+		}
+
+		@Bean
+		ReportJob reportJob() {
+			return new ReportJob();
+		}
+
+		@Bean
+		ExplicitJob explicitJob() {
+			return new ExplicitJob();
 		}
 
 	}
