@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsSchedulingAutoConfiguration;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +40,7 @@ class MeteringFaultsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(BootMetricsAutoConfigurations.with(TaskSchedulingAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class))
+				JobMetricsAutoConfiguration.class, JobMetricsSchedulingAutoConfiguration.class))
 		.withPropertyValues("job-metrics.instrument.scheduled=true")
 		.withUserConfiguration(BrokenFilterConfiguration.class);
 

@@ -14,9 +14,7 @@ import io.github.jobmetrics.messaging.amqp.RabbitListenerMetrics;
 import io.github.jobmetrics.messaging.kafka.KafkaDeliveryInterceptors;
 import io.github.jobmetrics.messaging.kafka.KafkaListenerCapacityMeters;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
-import io.github.jobmetrics.scheduling.ScheduledJobsConfigurer;
 import io.github.jobmetrics.shutdown.FinalScrapeLifecycle;
-import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
 
@@ -41,7 +39,6 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.jms.config.JmsListenerEndpointRegistry;
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
 
 /**
  * Auto-configuration of job-metrics: a {@link JobTracer} recording into the application's
@@ -101,29 +98,6 @@ public final class JobMetricsAutoConfiguration {
 
 	private static boolean listenersInstrumented(Environment environment) {
 		return Binder.get(environment).bind("job-metrics.instrument.listeners", Boolean.class).orElse(false);
-	}
-
-	/**
-	 * Schedule lag and worker capacity of {@code @Scheduled} jobs, and their zero-code tracing when
-	 * {@code job-metrics.instrument.scheduled} is on. The configurer only acts when scheduling is enabled.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(SchedulingConfigurer.class)
-	static class ScheduledJobsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ScheduledJobsConfigurer scheduledJobsConfigurer(JobTracer jobTracer, MeterRegistry meterRegistry,
-				JobMetricsProperties properties) {
-			return new ScheduledJobsConfigurer(jobTracer, meterRegistry, properties.getInstrument().isScheduled());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		WorkerCapacityMeters workerCapacityMeters(ObjectProvider<MeterRegistry> meterRegistry) {
-			return new WorkerCapacityMeters(meterRegistry::getObject);
-		}
-
 	}
 
 	/**

@@ -168,22 +168,32 @@ final class InFlightRuns {
 	/**
 	 * Visits the runs in flight, stripe by stripe and oldest first within a stripe, and returns the instant of
 	 * the visit on the monotonic clock (to compute each run's age from its {@code startNanos}; no visited run
-	 * started after it). The action runs under the lock of each stripe: keep it short.
+	 * started after it). Each stripe's runs are copied under its lock and the action runs after it is released, so
+	 * that a slow action (a walk of 10,000 runs for {@code /actuator/jobs}) never holds up a start or an end: the
+	 * action may therefore see a run that has ended since the copy. Only what never changes once a run is linked
+	 * may be read from it ({@code startNanos}, {@code threadName}), which the lock's acquisition makes visible.
 	 */
 	long forEach(Consumer<? super TrackedRun> action) {
 		Stripe[] stripes = this.stripes;
 		long instant = this.clock.monotonicTime();
 		long latest = instant;
 		for (Stripe stripe : stripes) {
+			TrackedRun[] runs;
 			stripe.lock();
 			try {
+				// O(runs in flight) on the reader's thread, but only reference copies while the lock is held.
+				runs = new TrackedRun[stripe.count];
+				int i = 0;
 				for (TrackedRun run = stripe.oldest; run != null; run = run.next) {
-					action.accept(run);
+					runs[i++] = run;
 				}
 				latest = Math.max(latest, stripe.now(instant));
 			}
 			finally {
 				stripe.unlock();
+			}
+			for (TrackedRun run : runs) {
+				action.accept(run);
 			}
 		}
 		return latest;
@@ -297,8 +307,8 @@ final class InFlightRuns {
 		}
 
 		// A lock of our own rather than a monitor: one compare-and-set to take it and a plain store to release it,
-		// where a monitor costs a compare-and-set each way. Held for a few field updates and one clock read (or a
-		// forEach visit), so a waiter spins briefly, then yields its processor to the holder.
+		// where a monitor costs a compare-and-set each way. Held for a few field updates and one clock read (or
+		// forEach's copy of the references to the runs), so a waiter spins briefly, then yields to the holder.
 		private volatile int locked;
 
 		long base;

@@ -244,8 +244,9 @@ final class JobMeters {
 	}
 
 	/**
-	 * Reads the job's totals and its oldest runs in progress. The visit of the runs in flight holds their lock
-	 * for a walk of the list, copying at most {@code maxRuns} of them: O(runs in flight), on the reader's thread.
+	 * Reads the job's totals and its oldest runs in progress. The visit of the runs in flight copies the references
+	 * of each stripe's runs under its lock and walks them after it, keeping at most {@code maxRuns}: O(runs in
+	 * flight), on the reader's thread, without holding up the job's starts and ends.
 	 */
 	JobSnapshot snapshot(int maxRuns) {
 		Map<String, Long> runsByResult = new LinkedHashMap<>();
@@ -253,8 +254,8 @@ final class JobMeters {
 		runsByResult.put("failure", this.inFlight.failures());
 		runsByResult.put("retry", this.inFlight.retries());
 		runsByResult.put("cancelled", this.inFlight.cancellations());
-		// Only references are taken under the lock. Reading them after it is safe: startNanos is written under the
-		// same lock before the run is linked, and neither it nor threadName changes afterwards.
+		// Reading the visited runs after the lock is safe: startNanos is written under the same lock before the run
+		// is linked, and neither it nor threadName changes afterwards.
 		List<TrackedRun> oldest = new ArrayList<>(Math.min(maxRuns, 16));
 		int[] seen = new int[1];
 		long visitNanos = this.inFlight.forEach((run) -> {

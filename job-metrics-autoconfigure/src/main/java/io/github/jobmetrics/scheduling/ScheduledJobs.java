@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
@@ -26,8 +27,8 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The jobs of the application's {@code @Scheduled} methods, found once all beans exist, and the meters of
- * their schedule lag.
+ * The jobs of the application's {@code @Scheduled} methods, found once all beans exist, the meters of their
+ * schedule lag, and the scheduler pool that runs each ({@code job.schedule.pool}).
  * <p>
  * The scheduler receives each task behind a private wrapper of Spring Framework ({@code Task}) whose only
  * window onto the {@code ScheduledMethodRunnable} inside is {@code toString()}: declaring class name, dot,
@@ -59,8 +60,15 @@ final class ScheduledJobs {
 
 	private final Map<ScheduledJob, Timer> lagTimers = new ConcurrentHashMap<>();
 
+	private final SchedulerPools pools;
+
+	// The pool each job was first seen scheduled on: one job_schedule_pool series per job, so that the saturation
+	// rules can join on it (a job scheduled on two pools is attributed to the first).
+	private final Map<ScheduledJob, String> poolOfJob = new ConcurrentHashMap<>();
+
 	ScheduledJobs(ListableBeanFactory beanFactory, JobTracer tracer, MeterRegistry registry,
-			boolean traceUnannotated) {
+			boolean traceUnannotated, SchedulerPools pools) {
+		this.pools = pools;
 		this.tracer = tracer;
 		this.registry = registry;
 		this.traceUnannotated = traceUnannotated;
@@ -159,6 +167,12 @@ final class ScheduledJobs {
 	}
 
 	Runnable wrap(Runnable task, ScheduledJob job, PlannedStarts plannedStarts) {
+		try {
+			registerPool(task, job);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the scheduler pool of job '" + job.name() + "'", ex);
+		}
 		Timer lag;
 		try {
 			lag = lagTimer(job);
@@ -168,6 +182,23 @@ final class ScheduledJobs {
 			return task;
 		}
 		return new ScheduledRun(task, job, plannedStarts, lag, job.tracedByScheduler() ? this.tracer : null);
+	}
+
+	// job_schedule_pool tells the worked time of scheduled jobs from the rest of queue="none" (@Async, HTTP-triggered
+	// and JobTracer work), and names the pool whose job_worker_capacity it uses. Its job names are those of the
+	// scheduled methods, a set the code fixes, like those of job.schedule.lag.
+	private void registerPool(Runnable task, ScheduledJob job) {
+		if (this.poolOfJob.containsKey(job)) {
+			return;
+		}
+		String pool = this.pools.poolOf(task);
+		if (pool != null && this.poolOfJob.putIfAbsent(job, pool) == null) {
+			Gauge.builder("job.schedule.pool", () -> 1)
+				.description("1 for each scheduled job, tagged with the scheduler pool that runs it: joins its "
+						+ "job_worked_seconds_total to that pool's job_worker_capacity")
+				.tags("job.name", job.name(), "queue", job.queue(), "pool", pool)
+				.register(this.registry);
+		}
 	}
 
 	private Timer lagTimer(ScheduledJob job) {

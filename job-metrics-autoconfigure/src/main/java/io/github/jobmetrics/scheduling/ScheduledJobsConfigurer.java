@@ -18,7 +18,10 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
  * and {@code queue}, with buckets from 1 ms to 10 min); and, when unannotated methods are traced, each run
  * of every {@code @Scheduled} method as a run of the job {@code SimpleClassName.method} with no queue,
  * registered at start-up. A method with an explicit {@link io.github.jobmetrics.TracedJob @TracedJob} is
- * traced by that annotation only, under its name.
+ * traced by that annotation only, under its name. For every such job, {@code job.schedule.pool} (a gauge of 1
+ * tagged {@code job.name}, {@code queue} and {@code pool}) names the scheduler bean that runs it, the {@code pool}
+ * of that scheduler's {@code job.worker.capacity}, so that the saturation of each scheduler pool counts the worked
+ * time of its own jobs only.
  * <p>
  * It decorates the scheduler of the {@link ScheduledTaskRegistrar}, and is therefore ordered last, after
  * configurers that choose the scheduler: only the scheduler knows when it plans each run. Tasks that are not
@@ -67,7 +70,7 @@ public final class ScheduledJobsConfigurer implements SchedulingConfigurer, Bean
 		}
 		try {
 			ScheduledJobs jobs = new ScheduledJobs(this.beanFactory, this.tracer, this.registry,
-					this.traceUnannotated);
+					this.traceUnannotated, new SchedulerPools(this.beanFactory, scheduler));
 			taskRegistrar.setTaskScheduler(new JobTracingTaskScheduler(scheduler, jobs));
 		}
 		catch (RuntimeException | LinkageError ex) {

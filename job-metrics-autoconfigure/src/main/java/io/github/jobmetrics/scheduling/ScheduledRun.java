@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.TracedRunScope;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
@@ -12,8 +13,8 @@ import org.springframework.scheduling.SchedulingAwareRunnable;
 
 /**
  * Wraps one scheduled task: records how late each run started and, for a job traced by zero-code, runs it
- * as a run of its job. Metrics failures are logged and never reach the task, whose exceptions pass through
- * unchanged to the scheduler's error handler.
+ * as a run of its job, inside the nested-run scope as a {@code @TracedJob} method is. Metrics failures are logged
+ * and never reach the task, whose exceptions pass through unchanged to the scheduler's error handler.
  */
 final class ScheduledRun implements SchedulingAwareRunnable {
 
@@ -44,6 +45,10 @@ final class ScheduledRun implements SchedulingAwareRunnable {
 	public void run() {
 		recordLag();
 		JobRun run = start();
+		// As for a @TracedJob method: runs that the body starts on this thread (a traced service it calls) are
+		// nested, so that they add no worked time of their own and the thread is counted once. The noop run (an
+		// explicit @TracedJob traces the task, or the tracer failed) enters no scope and hides nothing.
+		int outer = TracedRunScope.enter(run);
 		try {
 			this.task.run();
 		}
@@ -52,6 +57,7 @@ final class ScheduledRun implements SchedulingAwareRunnable {
 			throw ex;
 		}
 		finally {
+			TracedRunScope.exit(outer);
 			close(run);
 			this.plannedStarts.runFinished();
 		}

@@ -17,8 +17,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 /**
  * Publishes how many runs each scheduler bean can work on at once, so that saturation is the rate of
  * worked seconds divided by it: {@code job.worker.capacity} ({@code job_worker_capacity}), a gauge tagged
- * {@code pool} (the scheduler's bean name) and {@code queue} ({@code none}: scheduled jobs take no work from a
- * queue; a listener container's pool would carry its queue, so that saturation divides by queue).
+ * {@code pool} (the scheduler's bean name) and {@code queue} ({@code none}: a scheduler takes no work from a
+ * queue; a listener container's pool carries its queue, so that its saturation divides by queue). A scheduler's
+ * saturation divides the worked seconds of its own jobs, which {@code job.schedule.pool} names with this
+ * {@code pool}, and not all of {@code queue="none"}, which also holds work on other threads ({@code @Async},
+ * HTTP-triggered).
  * <p>
  * A {@link ThreadPoolTaskScheduler} can run as many jobs at once as its pool size. A
  * {@link SimpleAsyncTaskScheduler} (Spring Boot's scheduler with virtual threads) runs each job on a thread of

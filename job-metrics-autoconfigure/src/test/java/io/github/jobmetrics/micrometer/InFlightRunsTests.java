@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -99,6 +103,47 @@ class InFlightRunsTests {
 		assertThat(instant - other.startNanos).isEqualTo(4 * SECOND);
 		// The nested run is in flight but adds no worked time.
 		assertThat(this.inFlight.workedNanos()).isEqualTo((7 + 4) * SECOND);
+	}
+
+	@Test
+	void aStartIsNotBlockedWhileTheActionOfAVisitIsInProgress() throws Exception {
+		TrackedRun first = this.inFlight.start(this.meters, true);
+		TrackedRun second = this.inFlight.start(this.meters, true);
+		CountDownLatch inAction = new CountDownLatch(1);
+		CountDownLatch released = new CountDownLatch(1);
+		List<TrackedRun> visited = new CopyOnWriteArrayList<>();
+		// Threads of its own: the common pool may have a single worker, which the blocked action would occupy.
+		ExecutorService threads = Executors.newFixedThreadPool(3);
+		CompletableFuture<Long> visit = CompletableFuture.supplyAsync(() -> this.inFlight.forEach((run) -> {
+			visited.add(run);
+			inAction.countDown();
+			try {
+				released.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}), threads);
+		try {
+			assertThat(inAction.await(10, TimeUnit.SECONDS)).isTrue();
+			// One stripe: this start and the visit share it, so a lock held for the action would hold the start.
+			assertThat(this.inFlight.stripes()).isOne();
+			CompletableFuture<TrackedRun> start = CompletableFuture.supplyAsync(() -> this.inFlight.start(this.meters, true),
+					threads);
+			await().atMost(Duration.ofSeconds(10)).until(start::isDone);
+			CompletableFuture<Long> end = CompletableFuture.supplyAsync(() -> this.inFlight.remove(first, InFlightRuns.SUCCESS),
+					threads);
+			await().atMost(Duration.ofSeconds(10)).until(end::isDone);
+			assertThat(this.inFlight.count()).isEqualTo(2);
+			assertThat(this.inFlight.stripes()).isOne();
+		}
+		finally {
+			released.countDown();
+			threads.shutdown();
+		}
+		visit.get(10, TimeUnit.SECONDS);
+		// The visit walks the runs that were in flight when it took its stripe's copy, the ended one included.
+		assertThat(visited).containsExactly(first, second);
 	}
 
 	// Runs the action on a new thread whose id puts it in a stripe other than the first.

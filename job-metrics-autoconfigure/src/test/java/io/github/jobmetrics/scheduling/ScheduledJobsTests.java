@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +14,10 @@ import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsSchedulingAutoConfiguration;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.scheduling.support.ScheduledMethodRunnable;
 import org.springframework.util.ReflectionUtils;
 
@@ -54,7 +59,8 @@ class ScheduledJobsTests {
 	private static final long TOLERANCE = PERIOD.toNanos() / 4;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(BootMetricsAutoConfigurations.with(TaskSchedulingAutoConfiguration.class, JobMetricsAutoConfiguration.class));
+		.withConfiguration(BootMetricsAutoConfigurations.with(TaskSchedulingAutoConfiguration.class,
+				JobMetricsAutoConfiguration.class, JobMetricsSchedulingAutoConfiguration.class));
 
 	@Test
 	void lagOfEachRunOnABusyPoolOfOneMatchesTheDelayTheJobsMeasure() {
@@ -153,6 +159,31 @@ class ScheduledJobsTests {
 	}
 
 	@Test
+	void aTracedServiceCalledByAZeroCodeScheduledJobIsNestedSoTheThreadCountsOnce() {
+		MockClock clock = new MockClock();
+		this.contextRunner.withPropertyValues("job-metrics.instrument.scheduled=true")
+			.withBean(io.micrometer.core.instrument.Clock.class, () -> clock)
+			.withUserConfiguration(NestingJobs.class)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				InvoiceService service = context.getBean(InvoiceService.class);
+				// The scheduled body is inside the service's traced call, on the scheduler's thread.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("job.inflight").tag("job.name", "invoice-print").gauge().value() == 1);
+				clock.add(Duration.ofSeconds(10));
+				assertThat(worked(registry, "NightlyPrint.run")).isEqualTo(10);
+				assertThat(worked(registry, "invoice-print")).isZero();
+				service.release();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> registry.get("job.inflight").tag("job.name", "NightlyPrint.run").gauge().value() == 0);
+				// Both runs are counted, the one thread's 10 seconds once.
+				assertThat(executions(registry, "NightlyPrint.run")).isOne();
+				assertThat(executions(registry, "invoice-print")).isOne();
+				assertThat(worked(registry, "NightlyPrint.run") + worked(registry, "invoice-print")).isEqualTo(10);
+			});
+	}
+
+	@Test
 	void zeroCodeIsOffByDefaultSoUnannotatedMethodsHaveNoJobMeters() {
 		this.contextRunner.withUserConfiguration(PlainJobs.class).run((context) -> {
 			PlainJob job = context.getBean(PlainJob.class);
@@ -205,6 +236,23 @@ class ScheduledJobsTests {
 	}
 
 	@Test
+	void eachScheduledJobNamesTheSchedulerPoolThatRunsItWhoseCapacityItUses() {
+		this.contextRunner.withPropertyValues("job-metrics.instrument.scheduled=true")
+			.withUserConfiguration(TwoPoolJobs.class)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(pool(registry, "DefaultPoolJob.run")).isEqualTo("taskScheduler");
+				assertThat(pool(registry, "ReportJob.run")).isEqualTo("reportScheduler");
+				assertThat(registry.get("job.schedule.pool").tag("job.name", "ReportJob.run").gauge().value()).isOne();
+				// An explicit @TracedJob is scheduled work too, under its own name and queue.
+				assertThat(registry.get("job.schedule.pool").tag("job.name", "invoice-export").tag("queue", "invoices")
+					.tag("pool", "taskScheduler").gauge().value()).isOne();
+				assertThat(registry.get("job.worker.capacity").tag("pool", "reportScheduler").gauge().value())
+					.isEqualTo(2);
+			});
+	}
+
+	@Test
 	void workerCapacityIsThePoolSizeOfEachScheduler() {
 		this.contextRunner.withPropertyValues("spring.task.scheduling.pool.size=3")
 			.withUserConfiguration(PlainJobs.class)
@@ -228,6 +276,14 @@ class ScheduledJobsTests {
 				assertThat(registry.get("job.worker.capacity").tag("pool", "virtualScheduler").gauge().value())
 					.isEqualTo(Double.POSITIVE_INFINITY);
 			});
+	}
+
+	private static String pool(MeterRegistry registry, String jobName) {
+		return registry.get("job.schedule.pool").tag("job.name", jobName).gauge().getId().getTag("pool");
+	}
+
+	private static double worked(MeterRegistry registry, String jobName) {
+		return registry.get("job.worked").tag("job.name", jobName).functionCounter().count();
 	}
 
 	private static double executions(MeterRegistry registry, String jobName) {
@@ -495,6 +551,105 @@ class ScheduledJobsTests {
 		@Bean
 		NeverDueJob neverDueJob() {
 			return new NeverDueJob();
+		}
+
+	}
+
+	/**
+	 * A {@code @TracedJob} service that a scheduled job calls; each call holds its thread until released.
+	 */
+	static class InvoiceService {
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		@TracedJob("invoice-print")
+		public void print() throws InterruptedException {
+			this.released.await();
+		}
+
+		public void release() {
+			this.released.countDown();
+		}
+
+	}
+
+	static class NightlyPrint {
+
+		private final InvoiceService service;
+
+		NightlyPrint(InvoiceService service) {
+			this.service = service;
+		}
+
+		// Runs once at start-up, then not for a day.
+		@Scheduled(fixedDelay = 1, timeUnit = TimeUnit.DAYS)
+		void run() throws InterruptedException {
+			this.service.print();
+		}
+
+	}
+
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
+	@EnableScheduling
+	static class NestingJobs {
+
+		@Bean
+		InvoiceService invoiceService() {
+			return new InvoiceService();
+		}
+
+		@Bean
+		NightlyPrint nightlyPrint(InvoiceService invoiceService) {
+			return new NightlyPrint(invoiceService);
+		}
+
+	}
+
+	static class DefaultPoolJob {
+
+		@Scheduled(fixedDelay = 1, timeUnit = TimeUnit.DAYS)
+		void run() {
+		}
+
+	}
+
+	static class ReportJob {
+
+		@Scheduled(fixedDelay = 1, timeUnit = TimeUnit.DAYS, scheduler = "reportScheduler")
+		void run() {
+		}
+
+	}
+
+	// Not a @Configuration, which component scanning of other tests' applications would pick up.
+	@EnableScheduling
+	static class TwoPoolJobs {
+
+		@Bean
+		ThreadPoolTaskScheduler taskScheduler() {
+			return new ThreadPoolTaskScheduler();
+		}
+
+		@Bean
+		ThreadPoolTaskScheduler reportScheduler() {
+			ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+			scheduler.setPoolSize(2);
+			return scheduler;
+		}
+
+		@Bean
+		DefaultPoolJob defaultPoolJob() {
+			return new DefaultPoolJob();
+		}
+
+		@Bean
+		ReportJob reportJob() {
+			return new ReportJob();
+		}
+
+		@Bean
+		ExplicitJob explicitJob() {
+			return new ExplicitJob();
 		}
 
 	}
