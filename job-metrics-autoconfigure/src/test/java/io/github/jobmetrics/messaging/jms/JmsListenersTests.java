@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsJmsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.jms.JMSException;
@@ -36,7 +37,8 @@ class JmsListenersTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class))
+				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+				JobMetricsJmsAutoConfiguration.class))
 		.withPropertyValues("spring.artemis.mode=embedded", "spring.artemis.embedded.persistent=false");
 
 	@Test
