@@ -31,6 +31,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.config.ContainerCustomizer;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
@@ -41,6 +42,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
@@ -238,6 +240,19 @@ class RabbitListenerMetricsTests {
 			await().until(() -> executions(registry, "customized", "failure") == 1);
 			assertNothingMoreDelivered(context, CustomizedListener.QUEUE, listener.attempts(), 1);
 			assertThat(executions(registry, "customized", "retry")).isZero();
+		});
+	}
+
+	@Test
+	void countsTheFailuresOfAContainerItCannotFindAsFailuresAndSaysSoOnce(CapturedOutput output) {
+		broker().withUserConfiguration(UnregisteredContainer.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, UnregisteredContainer.QUEUE, "one", NOW - 1_000);
+			send(context, UnregisteredContainer.QUEUE, "two", NOW - 1_000);
+			await().until(() -> executions(registry, "unregistered", "failure") == 2);
+			assertThat(executions(registry, "unregistered", "retry")).isZero();
+			assertThat(output).containsOnlyOnce("cannot tell which RabbitMQ listener container delivered a failed "
+					+ "message from queue '" + UnregisteredContainer.QUEUE + "'");
 		});
 	}
 
@@ -579,6 +594,60 @@ class RabbitListenerMetricsTests {
 		public void handle(String payload) {
 			this.attempts.incrementAndGet();
 			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnregisteredContainer {
+
+		static final String QUEUE = "jm.unregistered";
+
+		@Bean
+		Queue unregisteredQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@Bean
+		RejectingJob rejectingJob() {
+			return new RejectingJob();
+		}
+
+		// Made from the factory (so it has the factory's advice) and run by the application: neither a container
+		// bean nor in the listener endpoint registry.
+		@Bean
+		SmartLifecycle unregisteredContainerRunner(SimpleRabbitListenerContainerFactory factory, RejectingJob job) {
+			SimpleMessageListenerContainer container = factory.createListenerContainer();
+			container.setQueueNames(QUEUE);
+			container.setMessageListener(job::handle);
+			container.afterPropertiesSet();
+			return new SmartLifecycle() {
+
+				@Override
+				public void start() {
+					container.start();
+				}
+
+				@Override
+				public void stop() {
+					container.stop();
+				}
+
+				@Override
+				public boolean isRunning() {
+					return container.isRunning();
+				}
+
+			};
+		}
+
+	}
+
+	static class RejectingJob {
+
+		@TracedJob(name = "unregistered", queue = UnregisteredContainer.QUEUE)
+		public void handle(Message message) {
+			throw new AmqpRejectAndDontRequeueException("poison");
 		}
 
 	}
