@@ -36,14 +36,14 @@ import org.springframework.util.backoff.BackOffExecution;
  * listener again while its policy allows, then hands the message to its recoverer (Spring Boot's default rejects
  * it without requeueing: nothing follows). Without one, the container rejects the message, requeueing it
  * unless {@code defaultRequeueRejected} is false or the failure is an {@code AmqpRejectAndDontRequeueException}
- * (Spring AMQP's own {@code ContainerUtils.shouldRequeue}, through {@link RequeueDecision}); a requeued message comes back unless it has
- * reached its queue's delivery limit ({@code x-delivery-count} of quorum queues against {@link DeliveryLimits}).
- * Where the starter cannot know (a stateful retry interceptor, manual acknowledgement, a container it cannot find),
- * nothing is assumed to follow: a failure.
+ * (Spring AMQP's own {@code ContainerUtils.shouldRequeue}, through {@link RequeueDecision}); a requeued message
+ * comes back unless it has reached its queue's delivery limit ({@code x-delivery-count} of quorum queues against
+ * {@link DeliveryLimits}). Where the starter cannot know (a stateful retry interceptor, manual acknowledgement, a
+ * container it cannot find), nothing is assumed to follow: a failure.
  * <p>
- * A container factory's containers share its advice, but each may differ from the factory (a {@code @RabbitListener}'s
- * {@code ackMode}, a {@code ContainerCustomizer}): the settings are those of the container that delivered the
- * message, read when a delivery fails (rare, so the lookup costs nothing on the way of a success).
+ * A container factory's containers share its advice, but each may differ from the factory (a
+ * {@code @RabbitListener}'s {@code ackMode}, a {@code ContainerCustomizer}): the settings are those of the
+ * container that delivered the message, looked up when a delivery fails, so that a success pays nothing for it.
  */
 final class DeliveryAdvice implements MethodInterceptor {
 

@@ -147,7 +147,7 @@ public final class RabbitListenerMetrics
 	 * The settings of the one registered container with the advice that consumes the queue; {@code null} if there is
 	 * none, or several that differ.
 	 */
-	static @Nullable ContainerSettings settingsOf(List<RabbitListenerEndpointRegistry> registries,
+	private static @Nullable ContainerSettings settingsOf(List<RabbitListenerEndpointRegistry> registries,
 			DeliveryAdvice advice, @Nullable String queue) {
 		ContainerSettings found = null;
 		for (RabbitListenerEndpointRegistry registry : registries) {
