@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.example.readme.PaymentListener.Upload;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsJmsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,8 @@ class ReadmeListenerTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class))
+				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+				JobMetricsJmsAutoConfiguration.class))
 		.withPropertyValues("spring.artemis.mode=embedded")
 		.withBean(Invoices.class)
 		.withBean(PaymentListener.class);

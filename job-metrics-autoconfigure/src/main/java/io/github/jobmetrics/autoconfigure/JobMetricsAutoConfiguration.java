@@ -9,16 +9,11 @@ import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
-import io.github.jobmetrics.messaging.jms.JmsListenerContainersMetrics;
-import io.github.jobmetrics.messaging.amqp.RabbitListenerMetrics;
-import io.github.jobmetrics.messaging.kafka.KafkaDeliveryInterceptors;
-import io.github.jobmetrics.messaging.kafka.KafkaListenerCapacityMeters;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.shutdown.FinalScrapeLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 
 
-import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,8 +32,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.jms.config.JmsListenerEndpointRegistry;
-import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
  * Auto-configuration of job-metrics: a {@link JobTracer} recording into the application's
@@ -98,84 +91,6 @@ public final class JobMetricsAutoConfiguration {
 
 	private static boolean listenersInstrumented(Environment environment) {
 		return Binder.get(environment).bind("job-metrics.instrument.listeners", Boolean.class).orElse(false);
-	}
-
-	/**
-	 * Queue wait, redeliveries and capacity of JMS listener containers.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ JmsListenerEndpointRegistry.class, jakarta.jms.Message.class })
-	static class JmsListenersConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		JmsListenerContainersMetrics jmsListenerContainersMetrics(ObjectProvider<MeterRegistry> meterRegistry,
-				JobMetricsProperties properties) {
-			int maxDeliveries = properties.getJms().getMaxDeliveries();
-			if (maxDeliveries < 1) {
-				throw new JobMetricsConfigurationException("job-metrics.jms.max-deliveries",
-						"is " + maxDeliveries + ", but a message is delivered at least once",
-						"Set it to the broker's maximum delivery attempts (ActiveMQ Artemis: max-delivery-attempts, "
-								+ "10 by default), or remove it to use 10");
-			}
-			return new JmsListenerContainersMetrics(meterRegistry::getObject, maxDeliveries);
-		}
-
-	}
-
-	/**
-	 * RabbitMQ listener containers of Spring AMQP: queue wait, redeliveries told from failures, and capacity.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(AbstractMessageListenerContainer.class)
-	static class RabbitListenerConfiguration {
-
-		// Static, and bound here rather than injected: a post-processor must not pull other beans in early.
-		@Bean
-		@ConditionalOnMissingBean
-		static RabbitListenerMetrics rabbitListenerMetrics(ObjectProvider<MeterRegistry> meterRegistry,
-				Environment environment) {
-			Long deliveryLimit = Binder.get(environment)
-				.bind("job-metrics.amqp.delivery-limit", Long.class)
-				.orElse(null);
-			if (deliveryLimit != null && deliveryLimit < 1) {
-				throw new JobMetricsConfigurationException("job-metrics.amqp.delivery-limit",
-						"is " + deliveryLimit + ", but RabbitMQ delivers a message at least once",
-						"Set it to the x-delivery-limit of your quorum queues (1 or more), or remove it if they "
-								+ "have none");
-			}
-			return new RabbitListenerMetrics(meterRegistry::getObject, deliveryLimit);
-		}
-
-	}
-
-	/**
-	 * Spring Kafka listener containers: the enqueue time and redelivery of each record they deliver, and their
-	 * capacity.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(RecordInterceptor.class)
-	static class KafkaListenersConfiguration {
-
-		// Static, and bound rather than injected: a post-processor must not pull the properties bean in early.
-		@Bean
-		@ConditionalOnMissingBean
-		static KafkaDeliveryInterceptors kafkaDeliveryInterceptors(Environment environment) {
-			String key = "job-metrics.kafka.max-attempts";
-			int maxAttempts = Binder.get(environment).bind(key, Integer.class).orElse(10);
-			if (maxAttempts < 1) {
-				throw new JobMetricsConfigurationException(key, "is " + maxAttempts + ", but a record is delivered at "
-						+ "least once", "Set it to the error handler's back-off maximum retries plus one (default 10)");
-			}
-			return new KafkaDeliveryInterceptors(maxAttempts);
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		KafkaListenerCapacityMeters kafkaListenerCapacityMeters(ObjectProvider<MeterRegistry> meterRegistry) {
-			return new KafkaListenerCapacityMeters(meterRegistry::getObject);
-		}
-
 	}
 
 	/**

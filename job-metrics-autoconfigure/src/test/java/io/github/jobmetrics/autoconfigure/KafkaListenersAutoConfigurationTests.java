@@ -17,14 +17,14 @@ import org.springframework.kafka.listener.RecordInterceptor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests the Kafka part of {@link JobMetricsAutoConfiguration}.
+ * Tests {@link JobMetricsKafkaAutoConfiguration}.
  */
 class KafkaListenersAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class));
+				JobMetricsAutoConfiguration.class, JobMetricsKafkaAutoConfiguration.class));
 
 	@Test
 	void interceptsTheRecordsOfListenerContainerFactoriesKeepingTheApplicationsInterceptor() {
@@ -48,6 +48,14 @@ class KafkaListenersAutoConfigurationTests {
 	@Test
 	void backsOffWithoutSpringKafka() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.kafka"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(KafkaDeliveryInterceptors.class)
+				.doesNotHaveBean(KafkaListenerCapacityMeters.class));
+	}
+
+	@Test
+	void backsOffWhenJobMetricsIsDisabled() {
+		this.contextRunner.withPropertyValues("job-metrics.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(KafkaDeliveryInterceptors.class)
 				.doesNotHaveBean(KafkaListenerCapacityMeters.class));

@@ -3,7 +3,7 @@ package io.github.jobmetrics.messaging.amqp;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jobmetrics.internal.Deliveries;
 import io.github.jobmetrics.internal.Deliveries.Redelivery;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.listener.ContainerUtils;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
@@ -36,9 +36,14 @@ import org.springframework.util.backoff.BackOffExecution;
  * listener again while its policy allows, then hands the message to its recoverer (Spring Boot's default rejects
  * it without requeueing: nothing follows). Without one, the container rejects the message, requeueing it
  * unless {@code defaultRequeueRejected} is false or the failure is an {@code AmqpRejectAndDontRequeueException}
- * (Spring AMQP's own {@link ContainerUtils#shouldRequeue}); a requeued message comes back unless it has
- * reached its queue's delivery limit ({@code x-delivery-count} of quorum queues against {@link DeliveryLimits}). Where the starter cannot
- * know (a stateful retry interceptor, manual acknowledgement), nothing is assumed to follow: a failure.
+ * (Spring AMQP's own {@code ContainerUtils.shouldRequeue}, through {@link RequeueDecision}); a requeued message
+ * comes back unless it has reached its queue's delivery limit ({@code x-delivery-count} of quorum queues against
+ * {@link DeliveryLimits}). Where the starter cannot know (a stateful retry interceptor, manual acknowledgement, a
+ * container it cannot find), nothing is assumed to follow: a failure.
+ * <p>
+ * A container factory's containers share its advice, but each may differ from the factory (a
+ * {@code @RabbitListener}'s {@code ackMode}, a {@code ContainerCustomizer}): the settings are those of the
+ * container that delivered the message, looked up when a delivery fails, so that a success pays nothing for it.
  */
 final class DeliveryAdvice implements MethodInterceptor {
 
@@ -48,7 +53,9 @@ final class DeliveryAdvice implements MethodInterceptor {
 
 	private static final String TIMESTAMP_IN_MS = "timestamp_in_ms";
 
-	private final Supplier<ContainerSettings> settings;
+	private static final RequeueDecision requeue = RequeueDecision.ofSpringAmqp(DeliveryAdvice.class.getClassLoader());
+
+	private final SettingsSource settings;
 
 	private final InMemoryRetry retry;
 
@@ -57,10 +64,19 @@ final class DeliveryAdvice implements MethodInterceptor {
 	// One per listener thread, reused by every delivery.
 	private final ThreadLocal<Attempt> attempts = ThreadLocal.withInitial(Attempt::new);
 
-	DeliveryAdvice(Supplier<ContainerSettings> settings, InMemoryRetry retry, DeliveryLimits deliveryLimits) {
+	private final AtomicBoolean unknownContainerReported = new AtomicBoolean();
+
+	DeliveryAdvice(SettingsSource settings, InMemoryRetry retry, DeliveryLimits deliveryLimits) {
 		this.settings = settings;
 		this.retry = retry;
 		this.deliveryLimits = deliveryLimits;
+	}
+
+	/**
+	 * This advice for one container alone: the same retry and delivery limits, the settings of that container.
+	 */
+	DeliveryAdvice boundTo(AbstractMessageListenerContainer container) {
+		return new DeliveryAdvice((advice, queue) -> ContainerSettings.of(container), this.retry, this.deliveryLimits);
 	}
 
 	@Override
@@ -92,13 +108,19 @@ final class DeliveryAdvice implements MethodInterceptor {
 
 	private void describe(Attempt attempt, Object data) {
 		attempt.backOff = null;
+		attempt.queue = null;
 		boolean limitReached = false;
 		if (data instanceof Message message) {
+			attempt.queue = message.getMessageProperties().getConsumerQueue();
 			limitReached = describe(message.getMessageProperties());
 		}
 		else {
 			for (Object element : (List<?>) data) {
 				if (element instanceof Message message) {
+					// One container delivers the whole batch, from one of its queues.
+					if (attempt.queue == null) {
+						attempt.queue = message.getMessageProperties().getConsumerQueue();
+					}
 					limitReached |= describe(message.getMessageProperties());
 				}
 			}
@@ -158,12 +180,21 @@ final class DeliveryAdvice implements MethodInterceptor {
 				// The container settles the message below.
 			}
 		}
-		ContainerSettings container = this.settings.get();
+		ContainerSettings container = this.settings.of(this, attempt.queue);
+		if (container == null) {
+			if (this.unknownContainerReported.compareAndSet(false, true)) {
+				logger.warn("job-metrics cannot tell which RabbitMQ listener container delivered a failed message "
+						+ "from queue '" + attempt.queue + "' (it is not in a RabbitListenerEndpointRegistry, or several "
+						+ "containers with different acknowledge or requeue settings consume that queue): its failed "
+						+ "deliveries count as failure, not retry.");
+			}
+			return Redelivery.NONE;
+		}
 		if (container.acknowledgeMode() != AcknowledgeMode.AUTO) {
 			// NONE: the broker forgot the message when it sent it; MANUAL: the listener settles it.
 			return Redelivery.NONE;
 		}
-		if (!ContainerUtils.shouldRequeue(container.defaultRequeueRejected(), failure, logger)) {
+		if (!requeue.shouldRequeue(container.defaultRequeueRejected(), failure)) {
 			return Redelivery.NONE;
 		}
 		// A quorum queue drops or dead-letters a message returned more often than its delivery limit.
@@ -174,12 +205,28 @@ final class DeliveryAdvice implements MethodInterceptor {
 	}
 
 	/**
+	 * Where the settings of the container that delivered a message come from.
+	 */
+	@FunctionalInterface
+	interface SettingsSource {
+
+		/**
+		 * The settings of the container with this advice that consumed the queue, {@code null} if not known.
+		 */
+		@Nullable ContainerSettings of(DeliveryAdvice advice, @Nullable String queue);
+
+	}
+
+	/**
 	 * The delivery under way on a thread, and the rule that the run handling it asks when it fails.
 	 */
 	private final class Attempt implements RedeliveryRule {
 
 		// Follows the retry interceptor's back-off from the delivery's first failure until the delivery ends.
 		@Nullable BackOffExecution backOff;
+
+		// The queue the container consumed the delivery from, which tells the container.
+		@Nullable String queue;
 
 		boolean limitReached;
 

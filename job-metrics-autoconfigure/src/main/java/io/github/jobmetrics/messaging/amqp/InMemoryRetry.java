@@ -1,15 +1,12 @@
 package io.github.jobmetrics.messaging.amqp;
 
-import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.amqp.rabbit.config.StatefulRetryOperationsInterceptor;
-import org.springframework.amqp.rabbit.config.StatelessRetryOperationsInterceptor;
-import org.springframework.core.retry.RetryPolicy;
-import org.springframework.core.retry.RetryTemplate;
-import org.springframework.util.ReflectionUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
@@ -17,22 +14,18 @@ import org.springframework.util.backoff.BackOffExecution;
  * container's advice chain, outside the listener: it calls the listener again, in memory, before the broker
  * hears of a failure.
  * <p>
- * A stateless interceptor's decision is Spring's own {@link RetryPolicy}, read from its {@link RetryTemplate}:
- * an attempt is tried again when the policy accepts the failure and a back-off execution started for the
- * delivery does not stop, exactly as {@code RetryTemplate} decides. The policy's timeout is not evaluated. A
- * stateful interceptor rejects each failed attempt back to the broker and decides on the next delivery, without
- * calling the listener, whether to give up: which attempt was the last is not known when it fails.
+ * Which interceptors exist depends on the Spring AMQP version: Spring AMQP 4 has its own, over Spring Framework 7's
+ * {@code RetryPolicy} ({@link CoreRetryInterceptors}, whose stateless one can be followed); Spring AMQP 3.2 (Spring
+ * Boot 3.5) uses spring-retry's ({@link SpringRetryInterceptors}, which cannot). Each is a class of its own, used
+ * only where its types exist.
  */
 final class InMemoryRetry {
 
-	private static final @Nullable Field RETRY_OPERATIONS = ReflectionUtils
-		.findField(StatelessRetryOperationsInterceptor.class, "retryOperations");
+	static final InMemoryRetry NONE = new InMemoryRetry(Kind.NONE, null);
 
-	static {
-		if (RETRY_OPERATIONS != null) {
-			ReflectionUtils.makeAccessible(RETRY_OPERATIONS);
-		}
-	}
+	static final InMemoryRetry UNKNOWN = new InMemoryRetry(Kind.UNKNOWN, null);
+
+	private static final List<Interceptors> INTERCEPTORS = interceptors(InMemoryRetry.class.getClassLoader());
 
 	/** What kind of in-memory retry a container has. */
 	enum Kind {
@@ -48,38 +41,55 @@ final class InMemoryRetry {
 
 	}
 
+	/**
+	 * A stateless interceptor's policy, as the interceptor applies it to the attempts at one delivery.
+	 */
+	interface Policy {
+
+		/** Starts following the attempts at one delivery, with its first failure. */
+		BackOffExecution start();
+
+		/** Tells whether the interceptor calls the listener again after this failure, advancing the back-off. */
+		boolean willRetry(BackOffExecution attempts, Throwable failure);
+
+	}
+
+	/**
+	 * The retry interceptors of one library.
+	 */
+	interface Interceptors {
+
+		/** The retry that the advice makes, {@code null} if it is none of this library's retry interceptors. */
+		@Nullable InMemoryRetry of(Advice advice);
+
+	}
+
 	private final Kind kind;
 
-	private final @Nullable RetryPolicy policy;
+	private final @Nullable Policy policy;
 
-	private InMemoryRetry(Kind kind, @Nullable RetryPolicy policy) {
+	private InMemoryRetry(Kind kind, @Nullable Policy policy) {
 		this.kind = kind;
 		this.policy = policy;
 	}
 
-	static InMemoryRetry in(Advice @Nullable [] chain) {
-		if (chain == null) {
-			return new InMemoryRetry(Kind.NONE, null);
-		}
-		for (Advice advice : chain) {
-			if (advice instanceof StatelessRetryOperationsInterceptor stateless) {
-				RetryPolicy policy = policyOf(stateless);
-				return (policy != null) ? new InMemoryRetry(Kind.STATELESS, policy)
-						: new InMemoryRetry(Kind.UNKNOWN, null);
-			}
-			if (advice instanceof StatefulRetryOperationsInterceptor) {
-				return new InMemoryRetry(Kind.UNKNOWN, null);
-			}
-		}
-		return new InMemoryRetry(Kind.NONE, null);
+	static InMemoryRetry following(Policy policy) {
+		return new InMemoryRetry(Kind.STATELESS, policy);
 	}
 
-	private static @Nullable RetryPolicy policyOf(StatelessRetryOperationsInterceptor interceptor) {
-		if (RETRY_OPERATIONS == null) {
-			return null;
+	static InMemoryRetry in(Advice @Nullable [] chain) {
+		if (chain == null) {
+			return NONE;
 		}
-		Object operations = ReflectionUtils.getField(RETRY_OPERATIONS, interceptor);
-		return (operations instanceof RetryTemplate template) ? template.getRetryPolicy() : null;
+		for (Advice advice : chain) {
+			for (Interceptors interceptors : INTERCEPTORS) {
+				InMemoryRetry retry = interceptors.of(advice);
+				if (retry != null) {
+					return retry;
+				}
+			}
+		}
+		return NONE;
 	}
 
 	Kind kind() {
@@ -90,7 +100,7 @@ final class InMemoryRetry {
 	 * Starts following the attempts at one delivery.
 	 */
 	BackOffExecution start() {
-		return this.policy.getBackOff().start();
+		return policy().start();
 	}
 
 	/**
@@ -98,7 +108,26 @@ final class InMemoryRetry {
 	 * back-off as the interceptor advances its own.
 	 */
 	boolean willRetry(BackOffExecution attempts, Throwable failure) {
-		return this.policy.shouldRetry(failure) && attempts.nextBackOff() != BackOffExecution.STOP;
+		return policy().willRetry(attempts, failure);
+	}
+
+	private Policy policy() {
+		if (this.policy == null) {
+			throw new IllegalStateException("No policy to follow for a " + this.kind + " retry");
+		}
+		return this.policy;
+	}
+
+	private static List<Interceptors> interceptors(@Nullable ClassLoader classLoader) {
+		List<Interceptors> interceptors = new ArrayList<>(2);
+		if (ClassUtils.isPresent(CoreRetryInterceptors.STATELESS, classLoader)
+				&& ClassUtils.isPresent(CoreRetryInterceptors.RETRY_TEMPLATE, classLoader)) {
+			interceptors.add(new CoreRetryInterceptors());
+		}
+		if (ClassUtils.isPresent(SpringRetryInterceptors.STATELESS, classLoader)) {
+			interceptors.add(new SpringRetryInterceptors(classLoader));
+		}
+		return List.copyOf(interceptors);
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.github.jobmetrics.messaging.amqp;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -12,7 +14,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.amqp.core.MessageListenerContainer;
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.DirectReplyToMessageListenerContainer;
@@ -35,8 +36,13 @@ import org.springframework.util.function.SingletonSupplier;
  * of each message from its AMQP {@code timestamp} property, and a failed attempt counts as {@code retry} when
  * the message comes back (an in-memory retry, or a requeue below the queue's delivery limit: the
  * {@code x-delivery-limit} of a declared {@code Queue} bean, else the configured one) and as {@code failure}
- * when it does not. The
- * application's own advice chain is kept as it is.
+ * when it does not. What follows a failure depends on the container that delivered the message, as the factory, the
+ * {@code @RabbitListener} and any {@code ContainerCustomizer} configured it. The application's own advice chain is
+ * kept as it is.
+ * <p>
+ * Works with the Spring AMQP of Spring Boot 3.5, 4.0 and 4.1 (3.2, 4.0, 4.1): it touches only the types they share,
+ * and what differs (where {@code ContainerUtils} lives, which retry interceptors exist) is chosen by the classes
+ * present.
  * <p>
  * Once the context is refreshed it publishes, for every container of the listener endpoint registry and every
  * container bean, {@code job.worker.capacity} ({@code job_worker_capacity}), a gauge tagged {@code pool} (the
@@ -56,6 +62,8 @@ public final class RabbitListenerMetrics
 
 	private @Nullable DeliveryLimits deliveryLimits;
 
+	private @Nullable ListableBeanFactory beanFactory;
+
 	private final Set<Object> measured = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
 	/**
@@ -72,8 +80,8 @@ public final class RabbitListenerMetrics
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
-		this.deliveryLimits = new DeliveryLimits(
-				(beanFactory instanceof ListableBeanFactory listable) ? listable : null, this.deliveryLimit);
+		this.beanFactory = (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
+		this.deliveryLimits = new DeliveryLimits(this.beanFactory, this.deliveryLimit);
 	}
 
 	@Override
@@ -91,9 +99,8 @@ public final class RabbitListenerMetrics
 		// Spring Boot has configured the factory (retry interceptor included) in its bean method.
 		if (bean instanceof AbstractRabbitListenerContainerFactory<?> factory) {
 			Advice[] chain = factory.getAdviceChain();
-			if (!isInstrumented(chain)) {
-				Supplier<ContainerSettings> settings = SingletonSupplier.of(() -> ContainerSettings.of(factory));
-				factory.setAdviceChain(withAdvice(chain, settings));
+			if (indexOfAdvice(chain) < 0) {
+				factory.setAdviceChain(withAdvice(chain, registeredContainers()));
 			}
 		}
 		return bean;
@@ -113,13 +120,80 @@ public final class RabbitListenerMetrics
 					+ "from redeliveries). Create it from a RabbitListenerContainerFactory bean instead.");
 			return;
 		}
-		if (!isInstrumented(chain)) {
-			Supplier<ContainerSettings> settings = SingletonSupplier.of(() -> ContainerSettings.of(container));
-			container.setAdviceChain(withAdvice(chain, settings));
+		int index = indexOfAdvice(chain);
+		if (index < 0) {
+			container.setAdviceChain(withAdvice(chain, (advice, queue) -> ContainerSettings.of(container)));
+		}
+		else {
+			// Created by an instrumented factory: this container alone has this chain, so its advice can be its own.
+			Advice[] bound = chain.clone();
+			bound[index] = ((DeliveryAdvice) chain[index]).boundTo(container);
+			container.setAdviceChain(bound);
 		}
 	}
 
-	private Advice[] withAdvice(Advice @Nullable [] chain, Supplier<ContainerSettings> settings) {
+	// The containers of @RabbitListener methods are in the endpoint registry, looked up when a delivery fails.
+	private DeliveryAdvice.SettingsSource registeredContainers() {
+		ListableBeanFactory beans = this.beanFactory;
+		if (beans == null) {
+			return (advice, queue) -> null;
+		}
+		SingletonSupplier<List<RabbitListenerEndpointRegistry>> registries = SingletonSupplier
+			.of(() -> beans.getBeanProvider(RabbitListenerEndpointRegistry.class).orderedStream().toList());
+		return (advice, queue) -> settingsOf(registries.obtain(), advice, queue);
+	}
+
+	/**
+	 * The settings of the one registered container with the advice that consumes the queue; {@code null} if there is
+	 * none, or several that differ.
+	 */
+	private static @Nullable ContainerSettings settingsOf(List<RabbitListenerEndpointRegistry> registries,
+			DeliveryAdvice advice, @Nullable String queue) {
+		ContainerSettings found = null;
+		for (RabbitListenerEndpointRegistry registry : registries) {
+			// Not typed: the element type moved to org.springframework.amqp.core in Spring AMQP 4.1.
+			Collection<?> containers = registry.getListenerContainers();
+			for (Object candidate : containers) {
+				if (candidate instanceof AbstractMessageListenerContainer container && consumes(container, queue)
+						&& carries(container, advice)) {
+					ContainerSettings settings = ContainerSettings.of(container);
+					if (found != null && !found.equals(settings)) {
+						return null;
+					}
+					found = settings;
+				}
+			}
+		}
+		return found;
+	}
+
+	private static boolean consumes(AbstractMessageListenerContainer container, @Nullable String queue) {
+		if (queue == null) {
+			return true;
+		}
+		for (String name : container.getQueueNames()) {
+			if (queue.equals(name)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean carries(AbstractMessageListenerContainer container, DeliveryAdvice advice) {
+		Advice[] chain = ContainerSettings.adviceChain(container);
+		if (chain == null) {
+			// Unreadable: the queue alone tells.
+			return true;
+		}
+		for (Advice element : chain) {
+			if (element == advice) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Advice[] withAdvice(Advice @Nullable [] chain, DeliveryAdvice.SettingsSource settings) {
 		Advice[] existing = (chain != null) ? chain : new Advice[0];
 		Advice[] instrumented = new Advice[existing.length + 1];
 		DeliveryLimits limits = this.deliveryLimits;
@@ -133,29 +207,33 @@ public final class RabbitListenerMetrics
 	}
 
 	// A container that a factory created as a bean already has the factory's advice.
-	private static boolean isInstrumented(Advice @Nullable [] chain) {
+	private static int indexOfAdvice(Advice @Nullable [] chain) {
 		if (chain != null) {
-			for (Advice advice : chain) {
-				if (advice instanceof DeliveryAdvice) {
-					return true;
+			for (int i = 0; i < chain.length; i++) {
+				if (chain[i] instanceof DeliveryAdvice) {
+					return i;
 				}
 			}
 		}
-		return false;
+		return -1;
 	}
 
 	@Override
 	public void onApplicationEvent(ContextRefreshedEvent event) {
 		ApplicationContext context = event.getApplicationContext();
 		MeterRegistry meterRegistry = this.registry.get();
-		context.getBeanProvider(RabbitListenerEndpointRegistry.class)
-			.forEach((endpoints) -> endpoints.getListenerContainers()
-				.forEach((container) -> measure(meterRegistry, container, null)));
+		context.getBeanProvider(RabbitListenerEndpointRegistry.class).forEach((endpoints) -> {
+			// Not typed: the element type moved to org.springframework.amqp.core in Spring AMQP 4.1.
+			Collection<?> containers = endpoints.getListenerContainers();
+			for (Object container : containers) {
+				measure(meterRegistry, container, null);
+			}
+		});
 		context.getBeansOfType(AbstractMessageListenerContainer.class, false, false)
 			.forEach((name, container) -> measure(meterRegistry, container, name));
 	}
 
-	private void measure(MeterRegistry registry, MessageListenerContainer candidate, @Nullable String beanName) {
+	private void measure(MeterRegistry registry, Object candidate, @Nullable String beanName) {
 		if (!(candidate instanceof AbstractMessageListenerContainer container)
 				|| candidate instanceof DirectReplyToMessageListenerContainer || !this.measured.add(container)) {
 			return;

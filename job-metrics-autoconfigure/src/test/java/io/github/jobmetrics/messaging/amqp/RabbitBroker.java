@@ -19,6 +19,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
+import org.springframework.util.ClassUtils;
+
 /**
  * A real RabbitMQ node for the tests: Debian's {@code rabbitmq-server} (installed by {@code scripts/test.sh}),
  * started once per test JVM as a process of its own, with its own node name, free ports (AMQP, Erlang
@@ -50,6 +52,17 @@ final class RabbitBroker implements BeforeAllCallback {
 
 	static int port() {
 		return node.port;
+	}
+
+	/**
+	 * Spring Boot's RabbitMQ auto-configuration of whichever Boot line is on the test classpath: Spring Boot 4's
+	 * module {@code spring-boot-amqp}, or Spring Boot 3.5's {@code spring-boot-autoconfigure}.
+	 */
+	static Class<?> rabbitAutoConfiguration() {
+		ClassLoader classLoader = RabbitBroker.class.getClassLoader();
+		String boot4 = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration";
+		return ClassUtils.resolveClassName(ClassUtils.isPresent(boot4, classLoader) ? boot4
+				: "org.springframework.boot.autoconfigure.amqp.RabbitAutoConfiguration", classLoader);
 	}
 
 	/**

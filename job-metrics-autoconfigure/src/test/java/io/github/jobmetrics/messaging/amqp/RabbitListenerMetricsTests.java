@@ -9,14 +9,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.example.readme.RabbitTimestamps;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsRabbitAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
@@ -24,51 +25,57 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.config.ContainerCustomizer;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitMessagingTemplate;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
-import org.springframework.resilience.annotation.Retryable;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * RabbitMQ listener containers as Spring Boot configures them, against a real RabbitMQ node: queue wait and lag
- * from the AMQP timestamp, failed deliveries told apart by what follows them, and container capacity.
+ * from the AMQP timestamp, failed deliveries told apart by what follows them, and container capacity. Shared by
+ * every Spring Boot line ({@code compat/boot-3.5} and {@code compat/boot-4.0} run it with their Spring AMQP), so
+ * Spring Boot's auto-configuration is named by class name.
  */
-@ExtendWith(RabbitBroker.class)
+@ExtendWith({ RabbitBroker.class, OutputCaptureExtension.class })
 class RabbitListenerMetricsTests {
 
 	// A whole second: AMQP timestamps have a resolution of one second.
-	private static final long NOW = 1_800_000_000_000L;
+	static final long NOW = 1_800_000_000_000L;
+
+	// Spring AMQP 3.x (Spring Boot 3.5) retries in memory with spring-retry, whose policy the starter cannot follow.
+	static final boolean FOLLOWS_IN_MEMORY_RETRY = ClassUtils
+		.isPresent("org.springframework.amqp.rabbit.config.StatelessRetryOperationsInterceptor", null);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class))
+		.withConfiguration(BootMetricsAutoConfigurations.with(RabbitBroker.rabbitAutoConfiguration(),
+				JobMetricsAutoConfiguration.class, JobMetricsRabbitAutoConfiguration.class))
 		.withBean(MockClock.class, RabbitListenerMetricsTests::clockAtNow);
 
-	private ApplicationContextRunner broker() {
+	ApplicationContextRunner broker() {
 		return this.contextRunner.withPropertyValues(RabbitBroker.properties());
 	}
 
@@ -140,27 +147,6 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
-	void countsTheLastAttemptOfARetryableListenerAsRetryWhileTheQuorumQueueReturnsTheMessage() {
-		broker().withUserConfiguration(ResilientMethodsConfiguration.class, RetryableQuorumListener.class)
-			.run((context) -> {
-				RetryableQuorumListener listener = context.getBean(RetryableQuorumListener.class);
-				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				send(context, RetryableQuorumListener.QUEUE, "poison", NOW - 10_000);
-				// Two deliveries (the queue returns it once), each tried twice by Spring: only after the fourth
-				// attempt does nothing try again.
-				await().until(() -> listener.attempts().get() == 4);
-				assertNothingMoreDelivered(context, RetryableQuorumListener.QUEUE, listener.attempts(), 4);
-				await().until(() -> executions(registry, "retryable-quorum", "failure")
-						+ executions(registry, "retryable-quorum", "retry") == 4);
-				assertThat(executions(registry, "retryable-quorum", "retry")).isEqualTo(3);
-				assertThat(executions(registry, "retryable-quorum", "failure")).isEqualTo(1);
-				// One wait per delivery from the broker.
-				assertThat(registry.get("job.queue.wait").tag("job.name", "retryable-quorum").timer().count())
-					.isEqualTo(2);
-			});
-	}
-
-	@Test
 	void takesTheDeliveryLimitOfQueuesDeclaredElsewhereFromTheProperty() throws Exception {
 		declareQuorumQueue(ExternalQuorumListener.QUEUE, 1);
 		broker().withUserConfiguration(ExternalQuorumListener.class)
@@ -177,20 +163,29 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
-	void countsInMemoryRetriesOfSpringBootsRetryInterceptorAsRetriesAndTheLastAsFailure() {
+	void countsInMemoryRetriesOfSpringBootsRetryInterceptorAsRetriesAndTheLastAsFailure(CapturedOutput output) {
 		broker().withUserConfiguration(RetriedListener.class)
 			.withPropertyValues("spring.rabbitmq.listener.simple.retry.enabled=true",
+					// Two retries: max-retries on Spring Boot 4, max-attempts (including the first) on 3.5.
 					"spring.rabbitmq.listener.simple.retry.max-retries=2",
+					"spring.rabbitmq.listener.simple.retry.max-attempts=3",
 					"spring.rabbitmq.listener.simple.retry.initial-interval=10ms")
 			.run((context) -> {
 				RetriedListener listener = context.getBean(RetriedListener.class);
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				send(context, RetriedListener.QUEUE, "poison", NOW - 10_000);
-				await().until(() -> executions(registry, "retried", "failure") == 1);
 				// Spring Boot's recoverer rejects it without requeueing once the retries are exhausted.
 				assertNothingMoreDelivered(context, RetriedListener.QUEUE, listener.attempts(), 3);
-				assertThat(executions(registry, "retried", "retry")).isEqualTo(2);
-				assertThat(executions(registry, "retried", "failure")).isEqualTo(1);
+				if (FOLLOWS_IN_MEMORY_RETRY) {
+					assertThat(executions(registry, "retried", "retry")).isEqualTo(2);
+					assertThat(executions(registry, "retried", "failure")).isEqualTo(1);
+				}
+				else {
+					// spring-retry's interceptor: every attempt is a failure, and a warning says so.
+					assertThat(executions(registry, "retried", "retry")).isZero();
+					assertThat(executions(registry, "retried", "failure")).isEqualTo(3);
+					assertThat(output).containsOnlyOnce("cannot follow spring-retry's stateless RetryOperationsInterceptor");
+				}
 				// One delivery from the broker: one wait, however many times it is tried in memory.
 				Timer wait = registry.get("job.queue.wait").tag("job.name", "retried").timer();
 				assertThat(wait.count()).isEqualTo(1);
@@ -204,6 +199,7 @@ class RabbitListenerMetricsTests {
 			.withPropertyValues("spring.rabbitmq.listener.simple.retry.enabled=true",
 					"spring.rabbitmq.listener.simple.retry.stateless=false",
 					"spring.rabbitmq.listener.simple.retry.max-retries=2",
+					"spring.rabbitmq.listener.simple.retry.max-attempts=3",
 					"spring.rabbitmq.listener.simple.retry.initial-interval=10ms")
 			.run((context) -> {
 				RetriedListener listener = context.getBean(RetriedListener.class);
@@ -219,6 +215,48 @@ class RabbitListenerMetricsTests {
 				assertThat(executions(registry, "retried", "failure")).isEqualTo(3);
 				assertThat(executions(registry, "retried", "retry")).isZero();
 			});
+	}
+
+	@Test
+	void readsTheAcknowledgeModeOfTheListenersOwnContainerNotOfItsFactory() {
+		broker().withUserConfiguration(ManualAckListener.class).run((context) -> {
+			ManualAckListener listener = context.getBean(ManualAckListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(context.getBean(RabbitListenerEndpointRegistry.class).getListenerContainer("manual"))
+				.extracting("acknowledgeMode")
+				.isEqualTo(AcknowledgeMode.MANUAL);
+			send(context, ManualAckListener.QUEUE, "poison", NOW - 10_000);
+			// The listener settles its messages: the container does not requeue this one, so nothing follows.
+			await().until(() -> executions(registry, "manual", "failure") == 1);
+			assertThat(executions(registry, "manual", "retry")).isZero();
+			assertThat(listener.attempts()).hasValue(1);
+		});
+	}
+
+	@Test
+	void readsTheRequeueSettingThatAContainerCustomizerSets() {
+		broker().withUserConfiguration(CustomizedListener.class).run((context) -> {
+			CustomizedListener listener = context.getBean(CustomizedListener.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, CustomizedListener.QUEUE, "poison", NOW - 10_000);
+			// The customizer turned requeueing off: the container rejects the message for good.
+			await().until(() -> executions(registry, "customized", "failure") == 1);
+			assertNothingMoreDelivered(context, CustomizedListener.QUEUE, listener.attempts(), 1);
+			assertThat(executions(registry, "customized", "retry")).isZero();
+		});
+	}
+
+	@Test
+	void countsTheFailuresOfAContainerItCannotFindAsFailuresAndSaysSoOnce(CapturedOutput output) {
+		broker().withUserConfiguration(UnregisteredContainer.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			send(context, UnregisteredContainer.QUEUE, "one", NOW - 1_000);
+			send(context, UnregisteredContainer.QUEUE, "two", NOW - 1_000);
+			await().until(() -> executions(registry, "unregistered", "failure") == 2);
+			assertThat(executions(registry, "unregistered", "retry")).isZero();
+			assertThat(output).containsOnlyOnce("cannot tell which RabbitMQ listener container delivered a failed "
+					+ "message from queue '" + UnregisteredContainer.QUEUE + "'");
+		});
 	}
 
 	@Test
@@ -299,24 +337,9 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
-	void readmeRabbitTemplateCustomizerStampsMessagesThatHaveNoTimestamp() {
-		this.contextRunner.withPropertyValues(RabbitBroker.properties())
-			.withUserConfiguration(RabbitTimestamps.class, StampedListener.class)
-			.run((context) -> {
-				StampedListener listener = context.getBean(StampedListener.class);
-				long before = System.currentTimeMillis();
-				RabbitTemplate template = context.getBean(RabbitTemplate.class);
-				template.convertAndSend(StampedListener.QUEUE, "stamped");
-				template.convertAndSend(StampedListener.QUEUE, "kept", (message) -> {
-					message.getMessageProperties().setTimestamp(new Date(NOW - 8_000));
-					return message;
-				});
-				await().until(() -> listener.timestamps().size() == 2);
-				long after = System.currentTimeMillis();
-				// Whole seconds on the wire.
-				assertThat(listener.timestamps().get(0)).isBetween(before / 1000 * 1000, after);
-				assertThat(listener.timestamps().get(1)).isEqualTo(NOW - 8_000);
-			});
+	void backsOffWithoutSpringAmqp() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractMessageListenerContainer.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RabbitListenerMetrics.class));
 	}
 
 	@Test
@@ -340,8 +363,8 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Test
-	void backsOffWithoutSpringAmqp() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(AbstractMessageListenerContainer.class))
+	void backsOffWhenJobMetricsIsDisabled() {
+		this.contextRunner.withPropertyValues("job-metrics.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RabbitListenerMetrics.class));
 	}
 
@@ -361,7 +384,7 @@ class RabbitListenerMetricsTests {
 		return clock;
 	}
 
-	private static void send(AssertableApplicationContext context, String queue, String payload, Long timestamp) {
+	static void send(AssertableApplicationContext context, String queue, String payload, Long timestamp) {
 		context.getBean(RabbitTemplate.class).convertAndSend(queue, payload, (message) -> {
 			if (timestamp != null) {
 				message.getMessageProperties().setTimestamp(new Date(timestamp));
@@ -399,7 +422,7 @@ class RabbitListenerMetricsTests {
 	}
 
 	// No delivery follows the last one counted: the broker dropped the message.
-	private static void assertNothingMoreDelivered(AssertableApplicationContext context, String queue,
+	static void assertNothingMoreDelivered(AssertableApplicationContext context, String queue,
 			AtomicInteger attempts, int expected) {
 		AmqpAdmin admin = context.getBean(AmqpAdmin.class);
 		await().atMost(Duration.ofSeconds(5)).during(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -408,7 +431,7 @@ class RabbitListenerMetricsTests {
 		});
 	}
 
-	private static double executions(MeterRegistry registry, String job, String result) {
+	static double executions(MeterRegistry registry, String job, String result) {
 		var counter = registry.find("job.executions").tags("job.name", job, "result", result).functionCounter();
 		return (counter != null) ? counter.count() : 0;
 	}
@@ -498,32 +521,6 @@ class RabbitListenerMetricsTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class RetryableQuorumListener {
-
-		static final String QUEUE = "jm.retryable-quorum";
-
-		final AtomicInteger attempts = new AtomicInteger();
-
-		public AtomicInteger attempts() {
-			return this.attempts;
-		}
-
-		@Bean
-		Queue retryableQuorumQueue() {
-			return QueueBuilder.durable(QUEUE).quorum().deliveryLimit(1).build();
-		}
-
-		@RabbitListener(queues = QUEUE)
-		@TracedJob(name = "retryable-quorum", queue = QUEUE)
-		@Retryable(maxRetries = 1, delay = 0)
-		public void handle(String payload) {
-			this.attempts.incrementAndGet();
-			throw new IllegalStateException("always");
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
 	static class ExternalQuorumListener {
 
 		static final String QUEUE = "jm.external-quorum";
@@ -564,6 +561,116 @@ class RabbitListenerMetricsTests {
 		public void handle(String payload) {
 			this.attempts.incrementAndGet();
 			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ManualAckListener {
+
+		static final String QUEUE = "jm.manual";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue manualQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		// Never acknowledges: the message stays unacknowledged until the channel closes with the context.
+		@RabbitListener(id = "manual", queues = QUEUE, ackMode = "MANUAL")
+		@TracedJob(name = "manual", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizedListener {
+
+		static final String QUEUE = "jm.customized";
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		public AtomicInteger attempts() {
+			return this.attempts;
+		}
+
+		@Bean
+		Queue customizedQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@Bean
+		ContainerCustomizer<SimpleMessageListenerContainer> noRequeue() {
+			return (container) -> container.setDefaultRequeueRejected(false);
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "customized", queue = QUEUE)
+		public void handle(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnregisteredContainer {
+
+		static final String QUEUE = "jm.unregistered";
+
+		@Bean
+		Queue unregisteredQueue() {
+			return new Queue(QUEUE, false);
+		}
+
+		@Bean
+		RejectingJob rejectingJob() {
+			return new RejectingJob();
+		}
+
+		// Made from the factory (so it has the factory's advice) and run by the application: neither a container
+		// bean nor in the listener endpoint registry.
+		@Bean
+		SmartLifecycle unregisteredContainerRunner(SimpleRabbitListenerContainerFactory factory, RejectingJob job) {
+			SimpleMessageListenerContainer container = factory.createListenerContainer();
+			container.setQueueNames(QUEUE);
+			container.setMessageListener(job::handle);
+			container.afterPropertiesSet();
+			return new SmartLifecycle() {
+
+				@Override
+				public void start() {
+					container.start();
+				}
+
+				@Override
+				public void stop() {
+					container.stop();
+				}
+
+				@Override
+				public boolean isRunning() {
+					return container.isRunning();
+				}
+
+			};
+		}
+
+	}
+
+	static class RejectingJob {
+
+		@TracedJob(name = "unregistered", queue = UnregisteredContainer.QUEUE)
+		public void handle(Message message) {
+			throw new AmqpRejectAndDontRequeueException("poison");
 		}
 
 	}
@@ -617,30 +724,6 @@ class RabbitListenerMetricsTests {
 
 		@RabbitListener(id = "capacity", queues = QUEUE, concurrency = "2-5")
 		public void handle(String payload) {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class StampedListener {
-
-		static final String QUEUE = "jm.stamped";
-
-		final List<Long> timestamps = new CopyOnWriteArrayList<>();
-
-		@Bean
-		Queue stampedQueue() {
-			return new Queue(QUEUE, false);
-		}
-
-		public List<Long> timestamps() {
-			return this.timestamps;
-		}
-
-		@RabbitListener(queues = QUEUE)
-		@TracedJob(name = "stamped", queue = QUEUE)
-		public void handle(Message message) {
-			this.timestamps.add(message.getMessageProperties().getTimestamp().getTime());
 		}
 
 	}

@@ -10,6 +10,7 @@ import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsJmsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.jms.JMSException;
@@ -44,7 +45,8 @@ class JmsListenersTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class))
+				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+				JobMetricsJmsAutoConfiguration.class))
 		.withPropertyValues("spring.artemis.mode=embedded", "spring.artemis.embedded.persistent=false");
 
 	@Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsKafkaAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
@@ -207,7 +208,8 @@ class KafkaListenersTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ AopAutoConfiguration.class, MetricsAutoConfiguration.class,
 			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-			KafkaAutoConfiguration.class, JobMetricsAutoConfiguration.class })
+			KafkaAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+			JobMetricsKafkaAutoConfiguration.class })
 	static class App {
 
 		@Bean
