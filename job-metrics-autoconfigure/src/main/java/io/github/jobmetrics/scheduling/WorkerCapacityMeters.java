@@ -1,10 +1,8 @@
 package io.github.jobmetrics.scheduling;
 
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
-import io.github.jobmetrics.internal.MeteringFailures;
-import io.micrometer.core.instrument.Gauge;
+import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -58,34 +56,7 @@ public final class WorkerCapacityMeters implements SmartInitializingSingleton, B
 	}
 
 	private static void register(MeterRegistry registry, String pool, Object scheduler) {
-		register(registry, pool, ScheduledJob.NONE, scheduler, WorkerCapacityMeters::capacity);
-	}
-
-	/**
-	 * Registers the {@code job.worker.capacity} gauge of a pool of workers, such as a message listener
-	 * container, whose capacity the given function reads from it at each publication.
-	 * @param <T> the type of the pool
-	 * @param registry the registry to publish into
-	 * @param pool the pool's name, the {@code pool} tag (a bean name or listener id)
-	 * @param queue the queue its workers take work from, the {@code queue} tag ({@code none} for none)
-	 * @param source the pool, held strongly
-	 * @param capacity reads how many runs the pool can work on at once
-	 * @since 0.2.0
-	 */
-	// No base unit: Prometheus would append it to the name, and the capacity is a count of workers.
-	public static <T> void register(MeterRegistry registry, String pool, String queue, T source,
-			ToDoubleFunction<T> capacity) {
-		// A registry that fails here costs this gauge, never the application's start-up.
-		try {
-			Gauge.builder("job.worker.capacity", source, capacity)
-				.description("Runs the pool can work on at once; rate(job_worked_seconds_total) over it is saturation")
-				.tags("pool", pool, "queue", queue.isEmpty() ? ScheduledJob.NONE : queue)
-				.strongReference(true)
-				.register(registry);
-		}
-		catch (RuntimeException | LinkageError ex) {
-			MeteringFailures.log("register the worker capacity of pool '" + pool + "'", ex);
-		}
+		WorkerCapacityGauge.register(registry, pool, ScheduledJob.NONE, scheduler, WorkerCapacityMeters::capacity);
 	}
 
 	static double capacity(Object scheduler) {

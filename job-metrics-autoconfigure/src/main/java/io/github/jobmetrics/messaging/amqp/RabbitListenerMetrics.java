@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
+import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.aopalliance.aop.Advice;
 import org.apache.commons.logging.Log;
@@ -242,7 +242,7 @@ public final class RabbitListenerMetrics
 		String pool = (id != null) ? id : ((beanName != null) ? beanName : container.toString());
 		String[] queues = container.getQueueNames();
 		String queue = (queues.length == 1) ? queues[0] : "";
-		WorkerCapacityMeters.register(registry, pool, queue, container, ContainerSettings::capacity);
+		WorkerCapacityGauge.register(registry, pool, queue, container, ContainerSettings::capacity);
 	}
 
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.internal.MeteringFailures;
-import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
+import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Session;
 
@@ -83,7 +83,7 @@ public final class JmsListenerContainersMetrics implements SmartLifecycle, BeanF
 			}
 			if (jms instanceof DefaultMessageListenerContainer pooled) {
 				String queue = (jms.getDestinationName() != null) ? jms.getDestinationName() : "";
-				WorkerCapacityMeters.register(this.registry.get(), pool, queue, pooled,
+				WorkerCapacityGauge.register(this.registry.get(), pool, queue, pooled,
 						DefaultMessageListenerContainer::getMaxConcurrentConsumers);
 			}
 		}

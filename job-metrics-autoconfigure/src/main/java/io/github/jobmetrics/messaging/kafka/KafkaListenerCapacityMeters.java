@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.internal.MeteringFailures;
-import io.github.jobmetrics.scheduling.WorkerCapacityMeters;
+import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -60,7 +60,7 @@ public final class KafkaListenerCapacityMeters implements SmartLifecycle, BeanFa
 				String pool = container.getListenerId();
 				// Other kinds of container (share consumers) have no concurrency of this kind.
 				if (pool != null && container instanceof AbstractMessageListenerContainer<?, ?>) {
-					WorkerCapacityMeters.register(meterRegistry, pool, topic(container), container,
+					WorkerCapacityGauge.register(meterRegistry, pool, topic(container), container,
 							KafkaListenerCapacityMeters::capacity);
 				}
 			}
