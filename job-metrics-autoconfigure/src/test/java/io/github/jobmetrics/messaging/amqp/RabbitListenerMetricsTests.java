@@ -642,7 +642,7 @@ class RabbitListenerMetricsTests {
 		SmartLifecycle unregisteredContainerRunner(SimpleRabbitListenerContainerFactory factory, RejectingJob job) {
 			SimpleMessageListenerContainer container = factory.createListenerContainer();
 			container.setQueueNames(QUEUE);
-			container.setMessageListener(job::handle);
+			container.setMessageListener(job);
 			container.afterPropertiesSet();
 			return new SmartLifecycle() {
 
@@ -666,10 +666,12 @@ class RabbitListenerMetricsTests {
 
 	}
 
-	static class RejectingJob {
+	// A listener the container calls itself: only such a run claims the delivery (a lambda's traced call would not).
+	static class RejectingJob implements MessageListener {
 
+		@Override
 		@TracedJob(name = "unregistered", queue = UnregisteredContainer.QUEUE)
-		public void handle(Message message) {
+		public void onMessage(Message message) {
 			throw new AmqpRejectAndDontRequeueException("poison");
 		}
 
