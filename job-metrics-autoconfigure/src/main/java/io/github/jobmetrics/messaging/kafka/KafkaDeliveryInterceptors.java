@@ -45,16 +45,22 @@ public final class KafkaDeliveryInterceptors implements BeanPostProcessor {
 			if (bean instanceof AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
 				AbstractKafkaListenerContainerFactory<?, Object, Object> typed =
 						(AbstractKafkaListenerContainerFactory<?, Object, Object>) factory;
-				attemptHeader(typed.getContainerProperties());
-				typed.setRecordInterceptor(record(typed.getRecordInterceptor()));
-				typed.setBatchInterceptor(batch(typed.getBatchInterceptor()));
+				InstalledInterceptors installed = InstalledInterceptors.of(factory);
+				if (installed != null) {
+					attemptHeader(typed.getContainerProperties());
+					typed.setRecordInterceptor(record(installed.record()));
+					typed.setBatchInterceptor(batch(installed.batch()));
+				}
 			}
 			else if (bean instanceof AbstractMessageListenerContainer<?, ?> container) {
 				AbstractMessageListenerContainer<Object, Object> typed =
 						(AbstractMessageListenerContainer<Object, Object>) container;
-				attemptHeader(typed.getContainerProperties());
-				typed.setRecordInterceptor(record(typed.getRecordInterceptor()));
-				typed.setBatchInterceptor(batch(typed.getBatchInterceptor()));
+				InstalledInterceptors installed = InstalledInterceptors.of(container);
+				if (installed != null) {
+					attemptHeader(typed.getContainerProperties());
+					typed.setRecordInterceptor(record(installed.record()));
+					typed.setBatchInterceptor(batch(installed.batch()));
+				}
 			}
 		}
 		catch (RuntimeException | LinkageError ex) {

@@ -1,0 +1,97 @@
+package io.github.jobmetrics.messaging.kafka;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Reads the interceptors a listener container factory or container already has, so that ours can call them.
+ * Spring Kafka 4 (Spring Boot 4.x) has public getters for them; Spring Kafka 3.3 (Spring Boot 3.5) keeps them in
+ * private fields of the factory and behind protected getters of the container, which are read reflectively there
+ * (verified on 3.3.16). Where a member is missing, the caller is told, so that it leaves the bean alone rather than
+ * drop the application's own interceptor.
+ */
+final class InstalledInterceptors {
+
+	private static final Log logger = LogFactory.getLog(InstalledInterceptors.class);
+
+	static final boolean PUBLIC_GETTERS = ClassUtils.getMethodIfAvailable(AbstractKafkaListenerContainerFactory.class,
+			"getRecordInterceptor") != null;
+
+	private static final AtomicBoolean warned = new AtomicBoolean();
+
+	private final @Nullable Object record;
+
+	private final @Nullable Object batch;
+
+	private InstalledInterceptors(@Nullable Object record, @Nullable Object batch) {
+		this.record = record;
+		this.batch = batch;
+	}
+
+	@SuppressWarnings("unchecked")
+	@Nullable RecordInterceptor<Object, Object> record() {
+		return (RecordInterceptor<Object, Object>) this.record;
+	}
+
+	@SuppressWarnings("unchecked")
+	@Nullable BatchInterceptor<Object, Object> batch() {
+		return (BatchInterceptor<Object, Object>) this.batch;
+	}
+
+	/**
+	 * Returns the interceptors of a factory, or {@code null} if this Spring Kafka hides them where we cannot read.
+	 */
+	static @Nullable InstalledInterceptors of(AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
+		if (PUBLIC_GETTERS) {
+			return new InstalledInterceptors(factory.getRecordInterceptor(), factory.getBatchInterceptor());
+		}
+		Field record = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "recordInterceptor");
+		Field batch = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "batchInterceptor");
+		if (record == null || batch == null) {
+			return missing("the fields recordInterceptor and batchInterceptor of AbstractKafkaListenerContainerFactory");
+		}
+		ReflectionUtils.makeAccessible(record);
+		ReflectionUtils.makeAccessible(batch);
+		return new InstalledInterceptors(ReflectionUtils.getField(record, factory), ReflectionUtils.getField(batch, factory));
+	}
+
+	/**
+	 * Returns the interceptors of a container, or {@code null} if this Spring Kafka hides them where we cannot read.
+	 */
+	static @Nullable InstalledInterceptors of(AbstractMessageListenerContainer<?, ?> container) {
+		if (PUBLIC_GETTERS) {
+			return new InstalledInterceptors(container.getRecordInterceptor(), container.getBatchInterceptor());
+		}
+		Method record = ReflectionUtils.findMethod(AbstractMessageListenerContainer.class, "getRecordInterceptor");
+		Method batch = ReflectionUtils.findMethod(AbstractMessageListenerContainer.class, "getBatchInterceptor");
+		if (record == null || batch == null) {
+			return missing("the methods getRecordInterceptor and getBatchInterceptor of AbstractMessageListenerContainer");
+		}
+		ReflectionUtils.makeAccessible(record);
+		ReflectionUtils.makeAccessible(batch);
+		return new InstalledInterceptors(ReflectionUtils.invokeMethod(record, container),
+				ReflectionUtils.invokeMethod(batch, container));
+	}
+
+	private static @Nullable InstalledInterceptors missing(String members) {
+		if (warned.compareAndSet(false, true)) {
+			logger.warn("job-metrics: this Spring Kafka has none of " + members + ", so Kafka listener containers get "
+					+ "no queue wait or redelivery detection from job-metrics (their runs are still traced). Upgrade "
+					+ "Spring Kafka, or report the version at job-metrics' issue tracker");
+		}
+		return null;
+	}
+
+}
