@@ -46,6 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are there exactly when its library is, a traced job is counted in every case, and an integration switched off
  * says so in the condition evaluation report. Runs on every Boot line (the {@code compat} modules run it).
  * <p>
+ * The application is {@code @EnableAutoConfiguration}: it reads the candidates from the imports files
+ * ({@link ImportCandidates}) through the context's class loader and parses them from their class files, as an
+ * application does, so that no auto-configuration is named here and a condition on a hidden class is evaluated, not
+ * lost to reflection.
+ * <p>
  * A {@link FilteredClassLoader} alone hides a library from conditions only: the classes of job-metrics, loaded by
  * the application class loader in a test, would still link against it, so that a {@link LinkageError} a user
  * without the library gets would never show here. {@link OwnClassesFirst} loads them again, so that they link
@@ -54,7 +59,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OptionalLibrariesTests {
 
 	/**
-	 * One optional library: its packages, and the package of job-metrics whose beans need it ({@code null}: none).
+	 * One optional library: the package of the job-metrics integration that builds on it ({@code null}: no bean
+	 * does), whether that integration needs it, and the library's packages.
 	 */
 	enum Library {
 
