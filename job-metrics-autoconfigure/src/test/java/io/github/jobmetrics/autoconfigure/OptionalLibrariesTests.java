@@ -63,39 +63,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OptionalLibrariesTests {
 
 	/**
-	 * One optional library: the package of the job-metrics integration that builds on it ({@code null}: no bean
-	 * does), whether that integration needs it, and the library's packages.
+	 * One optional library: the package of the job-metrics integration whose beans need it ({@code null}: none),
+	 * and the library's packages.
 	 */
 	enum Library {
 
-		JMS("io.github.jobmetrics.messaging.jms", true, "org.springframework.jms.", "jakarta.jms."),
+		JMS("io.github.jobmetrics.messaging.jms", "org.springframework.jms.", "jakarta.jms."),
 
-		KAFKA("io.github.jobmetrics.messaging.kafka", true, "org.springframework.kafka.", "org.apache.kafka."),
+		KAFKA("io.github.jobmetrics.messaging.kafka", "org.springframework.kafka.", "org.apache.kafka."),
 
-		AMQP("io.github.jobmetrics.messaging.amqp", true, "org.springframework.amqp.", "com.rabbitmq."),
+		AMQP("io.github.jobmetrics.messaging.amqp", "org.springframework.amqp.", "com.rabbitmq."),
 
 		// Mono and Flux returned by a job are followed only when Reactor is there; no bean depends on it.
-		REACTOR(null, false, "reactor."),
+		REACTOR(null, "reactor."),
 
-		// A span per run goes through the Observation API (always there: Spring Framework depends on it), so the
-		// Observation integration stays, with or without a tracer behind it.
-		TRACING("io.github.jobmetrics.observation", false, "io.micrometer.tracing.", "io.opentelemetry."),
+		// Whether the Observation integration is on depends on the application's tracer bean, not on the library
+		// alone; its own tests prove that on each line. Here: no failure with micrometer-tracing absent or present.
+		TRACING(null, "io.micrometer.tracing.", "io.opentelemetry."),
 
-		SCHEDULING("io.github.jobmetrics.scheduling", true, "org.springframework.scheduling."),
+		SCHEDULING("io.github.jobmetrics.scheduling", "org.springframework.scheduling."),
 
-		ACTUATOR_ENDPOINT("io.github.jobmetrics.endpoint", true, "org.springframework.boot.actuate.endpoint."),
+		ACTUATOR_ENDPOINT("io.github.jobmetrics.endpoint", "org.springframework.boot.actuate.endpoint."),
 
-		PROMETHEUS("io.github.jobmetrics.prometheus", true, "io.micrometer.prometheusmetrics.", "io.prometheus.");
+		PROMETHEUS("io.github.jobmetrics.prometheus", "io.micrometer.prometheusmetrics.", "io.prometheus.");
 
 		private final @Nullable String integration;
 
-		private final boolean needed;
-
 		private final List<String> packages;
 
-		Library(@Nullable String integration, boolean needed, String... packages) {
+		Library(@Nullable String integration, String... packages) {
 			this.integration = integration;
-			this.needed = needed;
 			this.packages = List.of(packages);
 		}
 
@@ -105,8 +102,8 @@ class OptionalLibrariesTests {
 
 	}
 
-	// A class name as conditions quote it: "did not find required class 'org.example.Type'".
-	private static final Pattern QUOTED = Pattern.compile("'([A-Za-z_$][\\w.$]*)'");
+	// A class name in a condition's message ("did not find required class 'org.example.Type'").
+	private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+");
 
 	private static final String[] PROPERTIES = {
 			// What is off by default goes on: /actuator/jobs once exposed, native histograms once asked for.
@@ -175,7 +172,7 @@ class OptionalLibrariesTests {
 	private static void assertThatIntegrationIsThereExactlyWhenItsLibraryIs(AssertableApplicationContext context,
 			String integration, Library library, boolean absent) {
 		List<String> beans = beanTypesIn(context, integration);
-		if (absent && library.needed) {
+		if (absent) {
 			assertThat(beans).as("beans of %s without %s", integration, library).isEmpty();
 			assertThat(missedClasses(context, library))
 				.as("classes of %s that job-metrics conditions missed, in %s", library, notMatched(context))
@@ -193,10 +190,10 @@ class OptionalLibrariesTests {
 	private static List<String> missedClasses(AssertableApplicationContext context, Library library) {
 		List<String> classes = new ArrayList<>();
 		for (String outcome : notMatched(context)) {
-			Matcher quoted = QUOTED.matcher(outcome);
-			while (quoted.find()) {
-				if (library.owns(quoted.group(1))) {
-					classes.add(quoted.group(1));
+			Matcher name = CLASS_NAME.matcher(outcome);
+			while (name.find()) {
+				if (library.owns(name.group())) {
+					classes.add(name.group());
 				}
 			}
 		}
