@@ -45,8 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * which must start and serve a scrape that shows what the block configures.</li>
  * <li>PromQL: each query is evaluated by {@code promtool test rules} against input series, with the results
  * the README promises (tests in {@code src/test/resources/promql}).</li>
- * <li>The dependency and the commands: they name this build's starter and what CI runs; the dependency set of
- * each older Spring Boot line is the one its {@code compat/boot-*} module is tested with.</li>
+ * <li>The dependency and the commands: they name this build's starter and what CI runs; the one dependency
+ * block is what each older Spring Boot line's {@code compat/boot-*} module is tested with.</li>
  * </ul>
  */
 class ReadmeTests {
@@ -127,38 +127,36 @@ class ReadmeTests {
 				"<artifactId>job-metrics-spring-boot-starter</artifactId>", "<version>" + version + "</version>");
 	}
 
-	// The compat module of each line depends on exactly the README's set (between its "README" markers) and
-	// runs the tests on that line's dependency management, so a snippet that works nowhere cannot stand.
+	// One dependency block for every Boot line: the compat module of each line depends on exactly the Quick start's
+	// set (between its "README" markers) and runs the tests on that line's dependency management, so a block that
+	// works on one line only cannot stand.
 	@Test
-	void eachBootLineSnippetIsTheDependencySetItsCompatModuleIsTestedWith() throws IOException {
-		List<String> lines = Files.readAllLines(README);
-		Map<String, Integer> headings = new java.util.LinkedHashMap<>();
-		for (int i = 0; i < lines.size(); i++) {
-			Matcher heading = Pattern.compile("### Spring Boot (\\d+\\.\\d+)").matcher(lines.get(i).strip());
-			if (heading.matches()) {
-				headings.put(heading.group(1), i);
-			}
-		}
-		assertThat(headings).containsOnlyKeys("3.5", "4.0");
+	void everyBootLineIsTestedWithTheQuickStartDependency() throws IOException {
 		String version = first(Files.readString(ROOT.resolve("pom.xml")), "<version>([^<]+)</version>");
-		for (Map.Entry<String, Integer> heading : headings.entrySet()) {
-			String line = heading.getKey();
-			List<Snippet> snippets = snippets("xml").stream()
-				.filter((snippet) -> snippet.line() > heading.getValue()
-						&& lines.subList(heading.getValue() + 1, snippet.line()).stream().noneMatch((text) -> text.startsWith("#")))
-				.toList();
-			assertThat(snippets).as("XML blocks under '### Spring Boot %s'", line).hasSize(1);
-			String pom = Files.readString(ROOT.resolve("compat/boot-" + line + "/pom.xml"));
-			assertThat(first(pom, "<spring-boot.version>([^<]+)</spring-boot.version>")).startsWith(line + ".");
-			String tested = first(pom, "(?s)<!-- README \"Spring Boot " + Pattern.quote(line)
-					+ "\": begin[^>]*-->(.*)<!-- README \"Spring Boot " + Pattern.quote(line) + "\": end -->");
-			List<String> documented = dependencies(snippets.get(0).text());
-			assertThat(documented).as("the Spring Boot %s block at README.md line %d", line, snippets.get(0).line())
+		List<String> documented = dependencies(snippets("xml").get(0).text());
+		List<String> lines = modules(Files.readString(ROOT.resolve("compat/pom.xml")));
+		assertThat(lines).contains("boot-3.5", "boot-4.0");
+		for (String line : lines) {
+			String pom = Files.readString(ROOT.resolve("compat/" + line + "/pom.xml"));
+			assertThat(first(pom, "<spring-boot.version>([^<]+)</spring-boot.version>"))
+				.startsWith(line.substring("boot-".length()) + ".");
+			String tested = first(pom,
+					"(?s)<!-- README \"Quick start\": begin[^>]*-->(.*)<!-- README \"Quick start\": end -->");
+			assertThat(documented).as("the Quick start block, as compat/%s depends on it", line)
 				.containsExactlyElementsOf(dependencies(tested).stream()
 					.map((dependency) -> dependency.startsWith("io.github.jobmetrics:") ? dependency + ":" + version
 							: dependency)
 					.toList());
 		}
+	}
+
+	private static List<String> modules(String pom) {
+		Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+		List<String> modules = new ArrayList<>();
+		while (module.find()) {
+			modules.add(module.group(1));
+		}
+		return modules;
 	}
 
 	// groupId:artifactId[:version] of each <dependency> of a block, in order.
@@ -184,11 +182,7 @@ class ReadmeTests {
 		Pattern dependency = Pattern.compile("<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>([^<]+)</artifactId>"
 				+ "\\s*</dependency>");
 		assertThat(snippets).hasSizeGreaterThan(1);
-		List<String> lines = Files.readAllLines(README);
 		for (Snippet snippet : snippets.subList(1, snippets.size())) {
-			if (isUnderBootLineHeading(lines, snippet.line())) {
-				continue;
-			}
 			Matcher matcher = dependency.matcher(snippet.text().strip());
 			assertThat(matcher.matches()).as("README.md line %d is one dependency without version", snippet.line())
 				.isTrue();
@@ -196,17 +190,6 @@ class ReadmeTests {
 				.containsPattern("<dependency>\\s*<groupId>" + Pattern.quote(matcher.group(1)) + "</groupId>\\s*<artifactId>"
 						+ Pattern.quote(matcher.group(2)) + "</artifactId>\\s*<scope>test</scope>\\s*</dependency>");
 		}
-	}
-
-	// The blocks under "### Spring Boot X.Y" are the dependency sets of the compat modules, checked by
-	// eachBootLineSnippetIsTheDependencySetItsCompatModuleIsTestedWith.
-	private static boolean isUnderBootLineHeading(List<String> lines, int line) {
-		for (int i = line - 1; i >= 0; i--) {
-			if (lines.get(i).startsWith("#")) {
-				return lines.get(i).startsWith("### Spring Boot ");
-			}
-		}
-		return false;
 	}
 
 	@Test
