@@ -307,7 +307,9 @@ public final class FinalScrapeLifecycle
 		List<Scrapers.Scraper> pending = new ArrayList<>(scrapers);
 		pending.removeIf((scraper) -> scraper.hasReadSince(reference));
 		if (pending.isEmpty()) {
-			logger.debug("Every scraper has read the final values");
+			logger.info(String.format(Locale.ROOT,
+					"Graceful shutdown: every scraper has read the final values, %s after the stop began",
+					format(Duration.ofNanos(System.nanoTime() - start))));
 			return;
 		}
 		long end = start + this.budget.toNanos();
