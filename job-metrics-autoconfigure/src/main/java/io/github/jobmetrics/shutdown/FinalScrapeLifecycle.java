@@ -87,6 +87,10 @@ public final class FinalScrapeLifecycle
 
 	private final Duration scrapeInterval;
 
+	// How recently a scraper must have been seen to be waited for: from the configured interval, even when the
+	// wait is shortened, since the scrapers keep their own interval.
+	private final Duration regularWindow;
+
 	private final Duration budget;
 
 	private final int phase;
@@ -116,6 +120,7 @@ public final class FinalScrapeLifecycle
 		this.jobTracer = jobTracer;
 		this.meterRegistry = meterRegistry;
 		this.budget = budget(phaseTimeout);
+		this.regularWindow = scrapeInterval.multipliedBy(2);
 		this.phase = separateManagementServer ? SEPARATE_MANAGEMENT_SERVER_PHASE : PHASE;
 		if (scrapeInterval.compareTo(this.budget) >= 0) {
 			logger.warn(String.format(Locale.ROOT,
@@ -247,7 +252,7 @@ public final class FinalScrapeLifecycle
 		long start = System.nanoTime();
 		List<Scrapers.Scraper> scrapers = (this.applicationContext != null
 				&& WebServerContexts.runsWebServer(this.applicationContext))
-						? this.scrapers.regular(start, this.scrapeInterval.multipliedBy(2)) : List.of();
+						? this.scrapers.regular(start, this.regularWindow) : List.of();
 		if (scrapers.isEmpty()) {
 			logger.debug("No scraper has read /actuator/prometheus regularly: nothing to wait for");
 			return;
