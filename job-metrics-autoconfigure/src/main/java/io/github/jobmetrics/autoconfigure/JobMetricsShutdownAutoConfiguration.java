@@ -50,11 +50,12 @@ public final class JobMetricsShutdownAutoConfiguration {
 			ObjectProvider<MeterRegistry> meterRegistry, JobMetricsProperties properties, Environment environment) {
 		Duration scrapeInterval = properties.getShutdown().getScrapeInterval();
 		if (scrapeInterval.isNegative() || scrapeInterval.isZero()) {
-			throw new JobMetricsConfigurationException(SCRAPE_INTERVAL, "is " + scrapeInterval + "; it must be positive",
+			throw new JobMetricsConfigurationException(SCRAPE_INTERVAL,
+					"is " + scrapeInterval + "; it must be positive",
 					"Set " + SCRAPE_INTERVAL + " to the longest scrape interval of the scrapers of this application, "
 							+ "for example 15s, or set job-metrics.shutdown.enabled=false");
 		}
-		// Bound rather than taken from Boot's LifecycleProperties bean, which only its LifecycleAutoConfiguration makes.
+		// Bound rather than taken from Boot's LifecycleProperties bean, which only LifecycleAutoConfiguration makes.
 		Duration phaseTimeout = Binder.get(environment)
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(DEFAULT_PHASE_TIMEOUT);

@@ -40,7 +40,8 @@ class JobMetricsShutdownAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(FinalScrapeLifecycle.class).hasSingleBean(PrometheusScrapeAdvisor.class);
 			assertThat(context.getBean(FinalScrapeLifecycle.class).getPhase()).isEqualTo(Integer.MAX_VALUE - 512);
-			assertThat(context.getBean(FinalScrapeLifecycle.class).getScrapeInterval()).isEqualTo(Duration.ofSeconds(15));
+			assertThat(context.getBean(FinalScrapeLifecycle.class).getScrapeInterval())
+				.isEqualTo(Duration.ofSeconds(15));
 		});
 	}
 
@@ -139,7 +140,8 @@ class JobMetricsShutdownAutoConfigurationTests {
 
 	// WebServerGracefulShutdownLifecycle moved between Boot lines; its phase did not.
 	private static int gracefulWebServerShutdownPhase() {
-		for (String name : new String[] { "org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle",
+		for (String name : new String[] {
+				"org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle",
 				"org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle" }) {
 			if (ClassUtils.isPresent(name, null)) {
 				Class<?> type = ClassUtils.resolveClassName(name, null);

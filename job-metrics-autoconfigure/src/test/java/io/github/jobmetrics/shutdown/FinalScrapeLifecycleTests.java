@@ -82,9 +82,11 @@ class FinalScrapeLifecycleTests {
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		await("the stop to wait for the runs").until(() -> output.getOut().contains("waiting for 2 job run(s)"));
 		// The web server would stop at once without the final scrape: it has no request in flight.
-		assertThat(scrape(scrape, "Prometheus/3")).contains("job_inflight{job_name=\"long-export\",queue=\"exports\"} 2.0");
+		assertThat(scrape(scrape, "Prometheus/3"))
+			.contains("job_inflight{job_name=\"long-export\",queue=\"exports\"} 2.0");
 		first.close();
-		assertThat(scrape(scrape, "Prometheus/3")).contains("job_inflight{job_name=\"long-export\",queue=\"exports\"} 1.0");
+		assertThat(scrape(scrape, "Prometheus/3"))
+			.contains("job_inflight{job_name=\"long-export\",queue=\"exports\"} 1.0");
 		assertThat(closed).isNotDone();
 		second.close();
 		String last = scrape(scrape, "Prometheus/3");
@@ -195,15 +197,16 @@ class FinalScrapeLifecycleTests {
 			throws Exception {
 		start(LONG_INTERVAL, LONG_PHASE, "--management.server.port=0", "--management.server.address=127.0.0.1");
 		JobTracer tracer = this.context.getBean(JobTracer.class);
-		URI application = URI.create("http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port")
-				+ "/");
+		URI application = URI
+			.create("http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port") + "/");
 		URI scrape = scrapeUri("local.management.port");
 		becomeRegular(scrape, "Prometheus/3");
 		JobRun run = tracer.start("long-export", "exports");
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(this.context::close);
 		await("the application's server to refuse new connections").ignoreExceptions()
 			.until(() -> refusesConnections(application));
-		assertThat(scrape(scrape, "Prometheus/3")).contains("job_inflight{job_name=\"long-export\",queue=\"exports\"} 1.0");
+		assertThat(scrape(scrape, "Prometheus/3"))
+			.contains("job_inflight{job_name=\"long-export\",queue=\"exports\"} 1.0");
 		assertThat(closed).isNotDone();
 		run.close();
 		assertThat(scrape(scrape, "Prometheus/3"))

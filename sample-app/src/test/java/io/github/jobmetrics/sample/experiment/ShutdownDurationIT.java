@@ -40,7 +40,8 @@ class ShutdownDurationIT {
 			PrometheusApi api = prometheus.api();
 			try (SampleAppProcess app = SampleAppProcess.start("shutdown-duration-" + intervalSeconds + "s", appPort,
 					List.of("--sample.workers=2", "--sample.min-duration=100ms", "--sample.max-duration=1s"))) {
-				// job-metrics waits for the scrapers it has seen at least twice (up is 0 for a scrape before the app was up).
+				// job-metrics waits for the scrapers it has seen at least twice (up is 0 for a scrape before the app
+				// was up).
 				await("two scrapes by Prometheus").atMost(interval.multipliedBy(3).plusSeconds(30))
 					.pollInterval(Duration.ofMillis(250))
 					.ignoreExceptions()
