@@ -1,34 +1,26 @@
 package io.github.jobmetrics.autoconfigure;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.aop.TracedJobAdvisor;
 import io.github.jobmetrics.aop.TracedJobRegistrar;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
-import io.github.jobmetrics.shutdown.FinalScrapeLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
-
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -91,46 +83,6 @@ public final class JobMetricsAutoConfiguration {
 
 	private static boolean listenersInstrumented(Environment environment) {
 		return Binder.get(environment).bind("job-metrics.instrument.listeners", Boolean.class).orElse(false);
-	}
-
-	/**
-	 * A graceful shutdown that exports its last work: the web server stays up until the runs in flight have
-	 * ended and one more scrape interval has passed. Only with a web server that shuts down gracefully (Spring
-	 * Boot's default), since a scraper can only read what it serves.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnWebApplication
-	@ConditionalOnClass(name = "org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle")
-	@ConditionalOnBooleanProperty(name = "job-metrics.shutdown.enabled", matchIfMissing = true)
-	@ConditionalOnProperty(name = "server.shutdown", havingValue = "graceful", matchIfMissing = true)
-	static class GracefulShutdownConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		// The MicrometerJobTracer itself, not the @Primary JobTracer, which may be a decorator (the job.run
-		// Observation's): only the former knows the runs in flight.
-		FinalScrapeLifecycle jobMetricsFinalScrapeLifecycle(ObjectProvider<MicrometerJobTracer> jobTracer,
-				JobMetricsProperties properties, ObjectProvider<LifecycleProperties> lifecycleProperties) {
-			Duration scrapeInterval = properties.getShutdown().getScrapeInterval();
-			Duration phaseTimeout = lifecycleProperties.getIfAvailable(LifecycleProperties::new)
-				.getTimeoutPerShutdownPhase();
-			if (scrapeInterval.isNegative() || scrapeInterval.isZero()) {
-				throw new JobMetricsConfigurationException("job-metrics.shutdown.scrape-interval",
-						"is " + scrapeInterval + "; it must be positive",
-						"Set job-metrics.shutdown.scrape-interval to the longest scrape interval of the scrapers of "
-								+ "this application, for example 15s");
-			}
-			if (scrapeInterval.compareTo(FinalScrapeLifecycle.budget(phaseTimeout)) >= 0) {
-				throw new JobMetricsConfigurationException("job-metrics.shutdown.scrape-interval",
-						"(" + scrapeInterval + ") leaves no time for the runs in flight within "
-								+ "spring.lifecycle.timeout-per-shutdown-phase (" + phaseTimeout
-								+ "), which bounds the wait for a final scrape, less a margin of up to 1s",
-						"Raise spring.lifecycle.timeout-per-shutdown-phase above job-metrics.shutdown.scrape-interval "
-								+ "plus the longest run to wait for, or set job-metrics.shutdown.enabled=false");
-			}
-			return new FinalScrapeLifecycle(jobTracer::getIfAvailable, scrapeInterval, phaseTimeout);
-		}
-
 	}
 
 }

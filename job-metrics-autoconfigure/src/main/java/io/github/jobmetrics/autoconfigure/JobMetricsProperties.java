@@ -412,16 +412,16 @@ public class JobMetricsProperties {
 	public static class Shutdown {
 
 		/**
-		 * Whether to keep the web server, and /actuator/prometheus, up on a graceful shutdown until the runs in
-		 * flight have ended and one more scrape interval has passed, bounded by
-		 * spring.lifecycle.timeout-per-shutdown-phase.
+		 * Whether to keep the server that serves /actuator/prometheus up on a graceful shutdown until the runs in
+		 * flight have ended and every scraper has read their ends (or, with a push registry, until the runs have
+		 * ended before its last publish), bounded by spring.lifecycle.timeout-per-shutdown-phase.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Longest interval at which anything scrapes the application: after the last run ends, the web server
-		 * stays up this long, so that every scraper reads the final values. Must be shorter than
-		 * spring.lifecycle.timeout-per-shutdown-phase.
+		 * Longest interval at which anything scrapes the application: after the last run ends, a graceful shutdown
+		 * waits at most this long for every scraper to read the final values. Shortened, with a warning, when
+		 * spring.lifecycle.timeout-per-shutdown-phase is shorter.
 		 */
 		private Duration scrapeInterval = Duration.ofSeconds(15);
 

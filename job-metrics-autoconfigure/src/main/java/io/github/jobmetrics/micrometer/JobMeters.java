@@ -281,6 +281,10 @@ final class JobMeters {
 		return this.inFlight.workedSeconds();
 	}
 
+	double oldestInFlightAgeSeconds() {
+		return this.inFlight.oldestAgeSeconds();
+	}
+
 	int inFlightRuns() {
 		return this.inFlight.count();
 	}

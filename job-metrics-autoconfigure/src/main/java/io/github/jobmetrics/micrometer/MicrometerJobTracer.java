@@ -176,6 +176,25 @@ public final class MicrometerJobTracer implements JobTracer {
 	}
 
 	/**
+	 * Returns how long the oldest run in flight, of any job, has been running: a graceful stop waits for the runs
+	 * that were in flight when it began, and not for those started since.
+	 * @return the age of the oldest run in flight, or {@code null} if none is
+	 * @since 0.3.0
+	 */
+	public @Nullable Duration oldestRunInFlight() {
+		if (inFlightRuns() == 0) {
+			return null;
+		}
+		double oldest = 0;
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				oldest = Math.max(oldest, meters.oldestInFlightAgeSeconds());
+			}
+		}
+		return Duration.ofNanos((long) (oldest * 1e9));
+	}
+
+	/**
 	 * Returns how long ago, on the registry's clock, the last run of any job ended: after that long, a scraper
 	 * that reads the meters at least as often has seen every finished run.
 	 * @return the time since the last end, or {@code null} if no run has ended yet
