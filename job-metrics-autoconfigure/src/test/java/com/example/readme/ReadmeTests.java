@@ -213,6 +213,57 @@ class ReadmeTests {
 		}
 	}
 
+	// The table of what each Spring Boot line is proven on names a test in each cell: it must exist, and a test named
+	// for 3.5 or 4.0 must not be one that compat/ leaves out on that line.
+	@Test
+	void everyTestTheBootLineTableNamesRunsOnThatLine() throws IOException {
+		List<String> rows = Files.readAllLines(README)
+			.stream()
+			.dropWhile((line) -> !line.startsWith("| Feature | 4.1 | 4.0 | 3.5 |"))
+			.takeWhile((line) -> line.startsWith("|"))
+			.skip(2)
+			.toList();
+		assertThat(rows).as("the rows of the Spring Boot line table").hasSizeGreaterThan(5);
+		Pattern testName = Pattern.compile("`([A-Z]\\w+(?:Tests|IT))`");
+		Map<String, Path> tests;
+		try (Stream<Path> files = Files.walk(ROOT)) {
+			tests = files.filter((path) -> path.toString().contains("/src/test/java/"))
+				.filter((path) -> path.getFileName().toString().matches("[A-Z]\\w+(Tests|IT)\\.java"))
+				.collect(Collectors.toMap((path) -> path.getFileName().toString().replace(".java", ""),
+						(path) -> path, (first, second) -> first));
+		}
+		for (String row : rows) {
+			String[] cells = row.split("\\|");
+			for (int column = 2; column <= 4; column++) {
+				String line = (column == 2) ? "4.1" : (column == 3) ? "4.0" : "3.5";
+				Matcher matcher = testName.matcher(cells[column]);
+				while (matcher.find()) {
+					Path test = tests.get(matcher.group(1));
+					assertThat(test).as("the test %s that the line table names for %s", matcher.group(1), line)
+						.isNotNull();
+					if (!line.equals("4.1")) {
+						String source = test.toString().replaceFirst(".*/src/test/java/", "");
+						assertThat(compatExcludes(line)).as("%s, named for Spring Boot %s", source, line)
+							.noneMatch((exclude) -> source.matches(exclude));
+					}
+				}
+			}
+		}
+	}
+
+	// The testExclude globs of compat/pom.xml and of the line's own pom, as regular expressions.
+	private static List<String> compatExcludes(String line) throws IOException {
+		String poms = Files.readString(ROOT.resolve("compat/pom.xml"))
+				+ Files.readString(ROOT.resolve("compat/boot-" + line + "/pom.xml"));
+		Matcher matcher = Pattern.compile("<testExclude>([^<]+)</testExclude>").matcher(poms);
+		List<String> excludes = new ArrayList<>();
+		while (matcher.find()) {
+			excludes.add(matcher.group(1).replace(".", "\\.").replace("**", "\0").replace("*", "[^/]*")
+				.replace("\0", ".*"));
+		}
+		return excludes;
+	}
+
 	@Test
 	void testCommandOfTheReadmeIsTheOneCiRuns() throws IOException {
 		List<String> commands = snippets("shell").stream().map((snippet) -> snippet.text().strip()).toList();
