@@ -1,0 +1,604 @@
+package io.github.jobmetrics.quartz;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
+import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsQuartzAutoConfiguration;
+import io.github.jobmetrics.micrometer.MicrometerJobTracer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.JobListener;
+import org.quartz.Scheduler;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.listeners.JobListenerSupport;
+import org.quartz.listeners.TriggerListenerSupport;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.quartz.QuartzJobBean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link QuartzJobMetrics} with real Quartz schedulers that Spring Boot's auto-configuration builds, with
+ * its RAM job store and with a JDBC job store on an embedded H2 database.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class QuartzJobMetricsTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+
+	private static volatile CountDownLatch release = new CountDownLatch(0);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(BootMetricsAutoConfigurations.with(QuartzAutoConfiguration.class,
+				JobMetricsAutoConfiguration.class, JobMetricsQuartzAutoConfiguration.class));
+
+	@BeforeEach
+	void reset() {
+		executions.clear();
+		release = new CountDownLatch(0);
+	}
+
+	@Test
+	void countsEveryExecutionOfAJobAsOneSuccessWithNoCode() {
+		this.contextRunner.withUserConfiguration(CountingJobs.class).run((context) -> {
+			await().atMost(TIMEOUT).until(() -> ran("counting") == 5);
+			await().atMost(TIMEOUT).until(() -> executions(context, "counting", "success") == 5);
+			assertThat(executions(context, "counting", "failure")).isZero();
+			assertThat(context.getBean(MeterRegistry.class).get("job.schedule.lag").tag("job.name", "counting")
+				.timer().count()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void namesAJobOutsideTheDefaultGroupGroupDotName() {
+		this.contextRunner.withUserConfiguration(GroupedJob.class).run((context) -> {
+			await().atMost(TIMEOUT).until(() -> executions(context, "reports.daily", "success") == 1);
+		});
+	}
+
+	@Test
+	void aLongExecutionIsInFlightAndWorksWhileItRuns() {
+		release = new CountDownLatch(1);
+		this.contextRunner.withUserConfiguration(LatchedJob.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			MicrometerJobTracer tracer = context.getBean(MicrometerJobTracer.class);
+			await().atMost(TIMEOUT).until(() -> registry.get("job.inflight").tag("job.name", "latched").gauge()
+				.value() == 1);
+			double first = tracer.workedSeconds("latched", null);
+			await().atMost(TIMEOUT).until(() -> tracer.workedSeconds("latched", null) > first + 0.05);
+			assertThat(executions(context, "latched", "success")).isZero();
+			release.countDown();
+			await().atMost(TIMEOUT).until(() -> executions(context, "latched", "success") == 1);
+			assertThat(registry.get("job.inflight").tag("job.name", "latched").gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void anExecutionThatThrowsIsAFailureNamedByWhatTheJobThrew() {
+		this.contextRunner.withUserConfiguration(FailingJob.class).run((context) -> {
+			await().atMost(TIMEOUT).until(() -> executions(context, "failing", "failure") == 1);
+			assertThat(executions(context, "failing", "success")).isZero();
+			assertThat(context.getBean(MeterRegistry.class).get("job.exceptions").tag("job.name", "failing")
+				.tag("exception", "IllegalStateException").counter().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anExecutionRefiredImmediatelyIsARetryAndItsRefireARunOfItsOwn() {
+		this.contextRunner.withUserConfiguration(RefiredJob.class).run((context) -> {
+			await().atMost(TIMEOUT).until(() -> executions(context, "refired", "success") == 1);
+			assertThat(executions(context, "refired", "retry")).isEqualTo(1);
+			assertThat(executions(context, "refired", "failure")).isZero();
+			assertThat(ran("refired")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void countsAMisfireOfATriggerWhoseFireTimeIsPastTheThreshold() {
+		this.contextRunner.withUserConfiguration(MisfiredJob.class)
+			.withPropertyValues("spring.quartz.properties.org.quartz.jobStore.misfireThreshold=1000")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(TIMEOUT).until(() -> executions(context, "misfired", "success") == 1);
+				assertThat(registry.get("job.misfires").tag("job.name", "misfired").counter().count()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void buildsTheSeriesOfKnownJobsBeforeTheirFirstRun() {
+		this.contextRunner.withUserConfiguration(CountingJobs.class)
+			.withPropertyValues("spring.quartz.auto-startup=false",
+					"spring.quartz.properties.org.quartz.threadPool.threadCount=3")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(executions(context, "counting", "success")).isZero();
+				assertThat(registry.get("job.misfires").tag("job.name", "counting").counter().count()).isZero();
+				assertThat(registry.get("job.schedule.lag").tag("job.name", "counting").timer().count()).isZero();
+				assertThat(registry.get("job.worker.capacity").tag("pool", "quartzScheduler").gauge().value())
+					.isEqualTo(3);
+				assertThat(ran("counting")).isZero();
+			});
+	}
+
+	@Test
+	void aTracedJobOnExecuteInternalIsTracedOnceUnderItsName() {
+		this.contextRunner.withUserConfiguration(AnnotatedJob.class).run((context) -> {
+			await().atMost(TIMEOUT).until(() -> executions(context, "annotated-report", "success") == 1);
+			assertThat(ran("annotated")).isEqualTo(1);
+			// Neither a second run under the JobKey's name nor a nested one under the annotation's.
+			assertThat(Search.in(context.getBean(MeterRegistry.class)).name("job.executions")
+				.tag("job.name", "annotatedKey").functionCounters()).isEmpty();
+			await().during(Duration.ofMillis(200)).atMost(TIMEOUT)
+				.until(() -> executions(context, "annotated-report", "success") == 1);
+			assertThat(context.getBean(MeterRegistry.class).get("job.schedule.lag")
+				.tag("job.name", "annotated-report").timer().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aTracedJobOnAQuartzJobBeanClassIsSaidAtStartUpAndTracedZeroCode(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(ClassAnnotatedJob.class).run((context) -> {
+			assertThat(output).contains("@TracedJob on class " + ClassAnnotatedJobBean.class.getName())
+				.contains("move @TracedJob onto executeInternal");
+			await().atMost(TIMEOUT).until(() -> executions(context, "classAnnotated", "success") == 1);
+		});
+	}
+
+	@Test
+	void aVetoedExecutionIsNoRunAndLeavesNothingInFlight() {
+		this.contextRunner.withUserConfiguration(VetoedJob.class).withPropertyValues("spring.quartz.auto-startup=false")
+			.run((context) -> {
+			Vetoer vetoer = context.getBean(Vetoer.class);
+			context.getBean(Scheduler.class).getListenerManager().addTriggerListener(vetoer);
+			context.getBean(Scheduler.class).start();
+			await().atMost(TIMEOUT).until(() -> vetoer.vetoes.get() >= 2);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(ran("vetoed")).isZero();
+			for (String result : new String[] { "success", "failure", "retry", "cancelled" }) {
+				assertThat(executions(context, "vetoed", result)).isZero();
+			}
+			assertThat(registry.get("job.inflight").tag("job.name", "vetoed").gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void anExecutionThatAnotherListenerAbortsIsNotLeftInFlight() {
+		this.contextRunner.withUserConfiguration(CountingJobs.class).withPropertyValues("spring.quartz.auto-startup=false")
+			.run((context) -> {
+			JobListener failing = new JobListenerSupport() {
+
+				@Override
+				public String getName() {
+					return "failing";
+				}
+
+				@Override
+				public void jobToBeExecuted(JobExecutionContext context) {
+					throw new IllegalStateException("listener failed");
+				}
+
+			};
+			context.getBean(Scheduler.class).getListenerManager().addJobListener(failing);
+			context.getBean(Scheduler.class).start();
+			await().atMost(TIMEOUT).until(() -> executions(context, "counting", "cancelled") >= 1);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			await().atMost(TIMEOUT).until(() -> registry.get("job.inflight").tag("job.name", "counting").gauge()
+				.value() == 0);
+			assertThat(ran("counting")).isZero();
+		});
+	}
+
+	@Test
+	void withoutZeroCodeOnlyRecordsLagAndMisfires() {
+		this.contextRunner.withUserConfiguration(CountingJobs.class)
+			.withPropertyValues("job-metrics.instrument.quartz=false")
+			.run((context) -> {
+				await().atMost(TIMEOUT).until(() -> ran("counting") == 5);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(TIMEOUT).until(() -> registry.get("job.schedule.lag").tag("job.name", "counting")
+					.timer().count() == 5);
+				assertThat(Search.in(registry).name("job.executions").tag("job.name", "counting").functionCounters())
+					.isEmpty();
+			});
+	}
+
+	@Test
+	void capsTheJobNamesOfLagAndMisfires() {
+		this.contextRunner.withUserConfiguration(CountingJobs.class, GroupedJob.class)
+			.withPropertyValues("job-metrics.max-job-names=1", "spring.quartz.auto-startup=false")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(Search.in(registry).name("job.misfires").counters()).hasSize(2)
+					.anyMatch((counter) -> "other".equals(counter.getId().getTag("job.name")));
+			});
+	}
+
+	@Test
+	void backsOffWithoutQuartz() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Scheduler.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QuartzJobMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutAScheduler() {
+		new ApplicationContextRunner()
+			.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class,
+					JobMetricsQuartzAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QuartzJobMetrics.class));
+	}
+
+	@Test
+	void countsEachExecutionOnAJdbcJobStore() {
+		jdbc(this.contextRunner, "jdbc-store").withUserConfiguration(CountingJobs.class, FailingJob.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Scheduler.class).getMetaData().isJobStoreSupportsPersistence()).isTrue();
+				await().atMost(TIMEOUT).until(() -> ran("counting") == 5);
+				await().atMost(TIMEOUT).until(() -> executions(context, "counting", "success") == 5);
+				await().atMost(TIMEOUT).until(() -> executions(context, "failing", "failure") == 1);
+			});
+	}
+
+	@Test
+	void eachNodeOfAClusterCountsTheExecutionsItRan() {
+		executions.clear();
+		ApplicationContextRunner clustered = jdbc(this.contextRunner, "cluster").withPropertyValues(
+				"spring.quartz.properties.org.quartz.jobStore.isClustered=true",
+				"spring.quartz.properties.org.quartz.scheduler.instanceId=AUTO",
+				"spring.quartz.overwrite-existing-jobs=true");
+		clustered.withUserConfiguration(ManyRunsJob.class).run((one) -> {
+			clustered.withUserConfiguration(ManyRunsJob.class).run((two) -> {
+				await().atMost(TIMEOUT).until(() -> ran("many") >= 20);
+				one.getBean(Scheduler.class).standby();
+				two.getBean(Scheduler.class).standby();
+				await().atMost(TIMEOUT).until(() -> inFlight(one, "many") + inFlight(two, "many") == 0);
+				String nodeOne = one.getBean(Scheduler.class).getSchedulerInstanceId();
+				String nodeTwo = two.getBean(Scheduler.class).getSchedulerInstanceId();
+				assertThat(executions(one, "many", "success")).isEqualTo(ranOn(nodeOne));
+				assertThat(executions(two, "many", "success")).isEqualTo(ranOn(nodeTwo));
+				assertThat(executions(one, "many", "success") + executions(two, "many", "success"))
+					.isEqualTo(ran("many"));
+			});
+		});
+	}
+
+	private static ApplicationContextRunner jdbc(ApplicationContextRunner runner, String database) {
+		return runner
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class))
+			.withPropertyValues("spring.quartz.job-store-type=jdbc", "spring.quartz.jdbc.initialize-schema=always",
+					"spring.datasource.url=jdbc:h2:mem:" + database + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+	}
+
+	private static double inFlight(AssertableApplicationContext context, String job) {
+		return context.getBean(MeterRegistry.class).get("job.inflight").tag("job.name", job).gauge().value();
+	}
+
+	private static int ran(String job) {
+		AtomicInteger count = executions.get(job);
+		return (count != null) ? count.get() : 0;
+	}
+
+	private static int ranOn(String node) {
+		return ran("many@" + node);
+	}
+
+	private static double executions(AssertableApplicationContext context, String job, String result) {
+		FunctionCounter counter = Search.in(context.getBean(MeterRegistry.class)).name("job.executions")
+			.tag("job.name", job).tag("result", result).functionCounter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private static void ran(String job, JobExecutionContext context) {
+		executions.computeIfAbsent(job, (key) -> new AtomicInteger()).incrementAndGet();
+		try {
+			executions.computeIfAbsent(job + "@" + context.getScheduler().getSchedulerInstanceId(),
+					(key) -> new AtomicInteger()).incrementAndGet();
+		}
+		catch (org.quartz.SchedulerException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Trigger times(JobDetail job, int count, long intervalMillis) {
+		return TriggerBuilder.newTrigger()
+			.forJob(job)
+			.withSchedule(SimpleScheduleBuilder.simpleSchedule()
+				.withIntervalInMilliseconds(intervalMillis)
+				.withRepeatCount(count - 1))
+			.build();
+	}
+
+	public static class CountingJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) {
+			ran("counting", context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountingJobs {
+
+		@Bean
+		JobDetail countingJob() {
+			return JobBuilder.newJob(CountingJobBean.class).withIdentity("counting").storeDurably().build();
+		}
+
+		@Bean
+		Trigger countingTrigger(JobDetail countingJob) {
+			return times(countingJob, 5, 20);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GroupedJob {
+
+		@Bean
+		JobDetail groupedJob() {
+			return JobBuilder.newJob(CountingJobBean.class).withIdentity("daily", "reports").storeDurably().build();
+		}
+
+		@Bean
+		Trigger groupedTrigger(JobDetail groupedJob) {
+			return times(groupedJob, 1, 20);
+		}
+
+	}
+
+	public static class LatchedJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) throws JobExecutionException {
+			try {
+				release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LatchedJob {
+
+		@Bean
+		JobDetail latchedJob() {
+			return JobBuilder.newJob(LatchedJobBean.class).withIdentity("latched").storeDurably().build();
+		}
+
+		@Bean
+		Trigger latchedTrigger(JobDetail latchedJob) {
+			return times(latchedJob, 1, 20);
+		}
+
+	}
+
+	public static class FailingJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) {
+			throw new IllegalStateException("failed");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingJob {
+
+		@Bean
+		JobDetail failingJob() {
+			return JobBuilder.newJob(FailingJobBean.class).withIdentity("failing").storeDurably().build();
+		}
+
+		@Bean
+		Trigger failingTrigger(JobDetail failingJob) {
+			return times(failingJob, 1, 20);
+		}
+
+	}
+
+	public static class RefiredJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) throws JobExecutionException {
+			ran("refired", context);
+			if (context.getRefireCount() == 0) {
+				throw new JobExecutionException(new IllegalStateException("try again"), true);
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RefiredJob {
+
+		@Bean
+		JobDetail refiredJob() {
+			return JobBuilder.newJob(RefiredJobBean.class).withIdentity("refired").storeDurably().build();
+		}
+
+		@Bean
+		Trigger refiredTrigger(JobDetail refiredJob) {
+			return times(refiredJob, 1, 20);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MisfiredJob {
+
+		@Bean
+		JobDetail misfiredJob() {
+			return JobBuilder.newJob(CountingJobBean.class).withIdentity("misfired").storeDurably().build();
+		}
+
+		// Planned a minute ago: past the misfire threshold of one second when the scheduler first looks at it, so
+		// it misfires, and its misfire instruction (fire now) then runs it once.
+		@Bean
+		Trigger misfiredTrigger(JobDetail misfiredJob) {
+			return TriggerBuilder.newTrigger()
+				.forJob(misfiredJob)
+				.startAt(Date.from(Instant.now().minus(Duration.ofMinutes(1))))
+				.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+				.build();
+		}
+
+	}
+
+	public static class AnnotatedJobBean extends QuartzJobBean {
+
+		@Override
+		@TracedJob(name = "annotated-report")
+		protected void executeInternal(JobExecutionContext context) {
+			ran("annotated", context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AnnotatedJob {
+
+		@Bean
+		JobDetail annotatedJob() {
+			return JobBuilder.newJob(AnnotatedJobBean.class).withIdentity("annotatedKey").storeDurably().build();
+		}
+
+		@Bean
+		Trigger annotatedTrigger(JobDetail annotatedJob) {
+			return times(annotatedJob, 1, 20);
+		}
+
+	}
+
+	@TracedJob(name = "ignored")
+	public static class ClassAnnotatedJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) {
+			ran("classAnnotated", context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClassAnnotatedJob {
+
+		@Bean
+		JobDetail classAnnotatedJob() {
+			return JobBuilder.newJob(ClassAnnotatedJobBean.class).withIdentity("classAnnotated").storeDurably()
+				.build();
+		}
+
+		@Bean
+		Trigger classAnnotatedTrigger(JobDetail classAnnotatedJob) {
+			return times(classAnnotatedJob, 1, 20);
+		}
+
+	}
+
+	static class Vetoer extends TriggerListenerSupport {
+
+		final AtomicInteger vetoes = new AtomicInteger();
+
+		@Override
+		public String getName() {
+			return "vetoer";
+		}
+
+		@Override
+		public boolean vetoJobExecution(Trigger trigger, JobExecutionContext context) {
+			this.vetoes.incrementAndGet();
+			return true;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class VetoedJob {
+
+		@Bean
+		Vetoer vetoer() {
+			return new Vetoer();
+		}
+
+		@Bean
+		JobDetail vetoedJob() {
+			return JobBuilder.newJob(CountingJobBean.class).withIdentity("vetoed").storeDurably().build();
+		}
+
+		@Bean
+		Trigger vetoedTrigger(JobDetail vetoedJob) {
+			return TriggerBuilder.newTrigger()
+				.forJob(vetoedJob)
+				.withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(20).repeatForever())
+				.build();
+		}
+
+	}
+
+	public static class ManyRunsJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) {
+			ran("many", context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ManyRunsJob {
+
+		@Bean
+		JobDetail manyJob() {
+			return JobBuilder.newJob(ManyRunsJobBean.class).withIdentity("many").storeDurably().build();
+		}
+
+		@Bean
+		Trigger manyTrigger(JobDetail manyJob) {
+			return TriggerBuilder.newTrigger()
+				.withIdentity("many")
+				.forJob(manyJob)
+				.withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(50).repeatForever())
+				.build();
+		}
+
+	}
+
+}
