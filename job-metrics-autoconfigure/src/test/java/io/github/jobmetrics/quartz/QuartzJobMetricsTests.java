@@ -32,10 +32,6 @@ import org.quartz.TriggerBuilder;
 import org.quartz.listeners.JobListenerSupport;
 import org.quartz.listeners.TriggerListenerSupport;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -50,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link QuartzJobMetrics} with real Quartz schedulers that Spring Boot's auto-configuration builds, with
- * its RAM job store and with a JDBC job store on an embedded H2 database.
+ * its RAM job store and with a JDBC job store on an embedded H2 database, on every Boot line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class QuartzJobMetricsTests {
@@ -62,7 +58,7 @@ class QuartzJobMetricsTests {
 	private static volatile CountDownLatch release = new CountDownLatch(0);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(BootMetricsAutoConfigurations.with(QuartzAutoConfiguration.class,
+		.withConfiguration(BootMetricsAutoConfigurations.with(BootQuartzAutoConfigurations.quartz(),
 				JobMetricsAutoConfiguration.class, JobMetricsQuartzAutoConfiguration.class));
 
 	@BeforeEach
@@ -297,8 +293,7 @@ class QuartzJobMetricsTests {
 
 	private static ApplicationContextRunner jdbc(ApplicationContextRunner runner, String database) {
 		return runner
-			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-					DataSourceTransactionManagerAutoConfiguration.class))
+			.withConfiguration(BootQuartzAutoConfigurations.dataSource())
 			.withPropertyValues("spring.quartz.job-store-type=jdbc", "spring.quartz.jdbc.initialize-schema=always",
 					"spring.datasource.url=jdbc:h2:mem:" + database + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
 	}
