@@ -20,10 +20,12 @@ import io.micrometer.core.instrument.search.Search;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.JobKey;
 import org.quartz.JobListener;
 import org.quartz.Scheduler;
 import org.quartz.SimpleScheduleBuilder;
@@ -37,8 +39,6 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.quartz.QuartzJobBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +69,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void countsEveryExecutionOfAJobAsOneSuccessWithNoCode() {
-		this.contextRunner.withUserConfiguration(CountingJobs.class).run((context) -> {
+		withJob(this.contextRunner, CountingJobBean.class, COUNTING, 5).run((context) -> {
 			await().atMost(TIMEOUT).until(() -> ran("counting") == 5);
 			await().atMost(TIMEOUT).until(() -> executions(context, "counting", "success") == 5);
 			assertThat(executions(context, "counting", "failure")).isZero();
@@ -80,7 +80,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void namesAJobOutsideTheDefaultGroupGroupDotName() {
-		this.contextRunner.withUserConfiguration(GroupedJob.class).run((context) -> {
+		withJob(this.contextRunner, CountingJobBean.class, JobKey.jobKey("daily", "reports"), 1).run((context) -> {
 			await().atMost(TIMEOUT).until(() -> executions(context, "reports.daily", "success") == 1);
 		});
 	}
@@ -88,7 +88,7 @@ class QuartzJobMetricsTests {
 	@Test
 	void aLongExecutionIsInFlightAndWorksWhileItRuns() {
 		release = new CountDownLatch(1);
-		this.contextRunner.withUserConfiguration(LatchedJob.class).run((context) -> {
+		withJob(this.contextRunner, LatchedJobBean.class, JobKey.jobKey("latched"), 1).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			MicrometerJobTracer tracer = context.getBean(MicrometerJobTracer.class);
 			await().atMost(TIMEOUT).until(() -> registry.get("job.inflight").tag("job.name", "latched").gauge()
@@ -104,7 +104,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void anExecutionThatThrowsIsAFailureNamedByWhatTheJobThrew() {
-		this.contextRunner.withUserConfiguration(FailingJob.class).run((context) -> {
+		withJob(this.contextRunner, FailingJobBean.class, JobKey.jobKey("failing"), 1).run((context) -> {
 			await().atMost(TIMEOUT).until(() -> executions(context, "failing", "failure") == 1);
 			assertThat(executions(context, "failing", "success")).isZero();
 			assertThat(context.getBean(MeterRegistry.class).get("job.exceptions").tag("job.name", "failing")
@@ -114,7 +114,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void anExecutionRefiredImmediatelyIsARetryAndItsRefireARunOfItsOwn() {
-		this.contextRunner.withUserConfiguration(RefiredJob.class).run((context) -> {
+		withJob(this.contextRunner, RefiredJobBean.class, JobKey.jobKey("refired"), 1).run((context) -> {
 			await().atMost(TIMEOUT).until(() -> executions(context, "refired", "success") == 1);
 			assertThat(executions(context, "refired", "retry")).isEqualTo(1);
 			assertThat(executions(context, "refired", "failure")).isZero();
@@ -124,7 +124,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void countsAMisfireOfATriggerWhoseFireTimeIsPastTheThreshold() {
-		this.contextRunner.withUserConfiguration(MisfiredJob.class)
+		withJob(this.contextRunner, misfiredJob(), misfiredTrigger())
 			.withPropertyValues("spring.quartz.properties.org.quartz.jobStore.misfireThreshold=1000")
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -135,7 +135,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void buildsTheSeriesOfKnownJobsBeforeTheirFirstRun() {
-		this.contextRunner.withUserConfiguration(CountingJobs.class)
+		withJob(this.contextRunner, CountingJobBean.class, COUNTING, 5)
 			.withPropertyValues("spring.quartz.auto-startup=false",
 					"spring.quartz.properties.org.quartz.threadPool.threadCount=3")
 			.run((context) -> {
@@ -151,7 +151,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void aTracedJobOnExecuteInternalIsTracedOnceUnderItsName() {
-		this.contextRunner.withUserConfiguration(AnnotatedJob.class).run((context) -> {
+		withJob(this.contextRunner, AnnotatedJobBean.class, JobKey.jobKey("annotatedKey"), 1).run((context) -> {
 			await().atMost(TIMEOUT).until(() -> executions(context, "annotated-report", "success") == 1);
 			assertThat(ran("annotated")).isEqualTo(1);
 			// Neither a second run under the JobKey's name nor a nested one under the annotation's.
@@ -166,7 +166,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void aTracedJobOnAQuartzJobBeanClassIsSaidAtStartUpAndTracedZeroCode(CapturedOutput output) {
-		this.contextRunner.withUserConfiguration(ClassAnnotatedJob.class).run((context) -> {
+		withJob(this.contextRunner, ClassAnnotatedJobBean.class, JobKey.jobKey("classAnnotated"), 1).run((context) -> {
 			assertThat(output).contains("@TracedJob on class " + ClassAnnotatedJobBean.class.getName())
 				.contains("move @TracedJob onto executeInternal");
 			await().atMost(TIMEOUT).until(() -> executions(context, "classAnnotated", "success") == 1);
@@ -175,9 +175,9 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void aVetoedExecutionIsNoRunAndLeavesNothingInFlight() {
-		this.contextRunner.withUserConfiguration(VetoedJob.class).withPropertyValues("spring.quartz.auto-startup=false")
+		withJob(this.contextRunner, vetoedJob(), repeatedly(vetoedJob(), 20)).withPropertyValues("spring.quartz.auto-startup=false")
 			.run((context) -> {
-			Vetoer vetoer = context.getBean(Vetoer.class);
+			Vetoer vetoer = new Vetoer();
 			context.getBean(Scheduler.class).getListenerManager().addTriggerListener(vetoer);
 			context.getBean(Scheduler.class).start();
 			await().atMost(TIMEOUT).until(() -> vetoer.vetoes.get() >= 2);
@@ -192,7 +192,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void anExecutionThatAnotherListenerAbortsIsNotLeftInFlight() {
-		this.contextRunner.withUserConfiguration(CountingJobs.class).withPropertyValues("spring.quartz.auto-startup=false")
+		withJob(this.contextRunner, CountingJobBean.class, COUNTING, 5).withPropertyValues("spring.quartz.auto-startup=false")
 			.run((context) -> {
 			JobListener failing = new JobListenerSupport() {
 
@@ -219,7 +219,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void withoutZeroCodeOnlyRecordsLagAndMisfires() {
-		this.contextRunner.withUserConfiguration(CountingJobs.class)
+		withJob(this.contextRunner, CountingJobBean.class, COUNTING, 5)
 			.withPropertyValues("job-metrics.instrument.quartz=false")
 			.run((context) -> {
 				await().atMost(TIMEOUT).until(() -> ran("counting") == 5);
@@ -233,7 +233,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void capsTheJobNamesOfLagAndMisfires() {
-		this.contextRunner.withUserConfiguration(CountingJobs.class, GroupedJob.class)
+		withJob(withJob(this.contextRunner, CountingJobBean.class, COUNTING, 5), CountingJobBean.class, JobKey.jobKey("daily", "reports"), 1)
 			.withPropertyValues("job-metrics.max-job-names=1", "spring.quartz.auto-startup=false")
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -258,7 +258,7 @@ class QuartzJobMetricsTests {
 
 	@Test
 	void countsEachExecutionOnAJdbcJobStore() {
-		jdbc(this.contextRunner, "jdbc-store").withUserConfiguration(CountingJobs.class, FailingJob.class)
+		withJob(withJob(jdbc(this.contextRunner, "jdbc-store"), CountingJobBean.class, COUNTING, 5), FailingJobBean.class, JobKey.jobKey("failing"), 1)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(Scheduler.class).getMetaData().isJobStoreSupportsPersistence()).isTrue();
@@ -275,8 +275,8 @@ class QuartzJobMetricsTests {
 				"spring.quartz.properties.org.quartz.jobStore.isClustered=true",
 				"spring.quartz.properties.org.quartz.scheduler.instanceId=AUTO",
 				"spring.quartz.overwrite-existing-jobs=true");
-		clustered.withUserConfiguration(ManyRunsJob.class).run((one) -> {
-			clustered.withUserConfiguration(ManyRunsJob.class).run((two) -> {
+		withJob(clustered, manyJob(), repeatedly(manyJob(), 50)).run((one) -> {
+			withJob(clustered, manyJob(), repeatedly(manyJob(), 50)).run((two) -> {
 				await().atMost(TIMEOUT).until(() -> ran("many") >= 20);
 				one.getBean(Scheduler.class).standby();
 				two.getBean(Scheduler.class).standby();
@@ -328,6 +328,55 @@ class QuartzJobMetricsTests {
 		}
 	}
 
+	private static final JobKey COUNTING = JobKey.jobKey("counting");
+
+	// A job of the given class, under the given key, that its trigger fires the given number of times 20 ms apart.
+	private static ApplicationContextRunner withJob(ApplicationContextRunner runner, Class<? extends Job> type,
+			JobKey key, int times) {
+		JobDetail detail = JobBuilder.newJob(type).withIdentity(key).storeDurably().build();
+		return withJob(runner, detail, times(detail, times, 20));
+	}
+
+	// The job and trigger as beans, which Spring Boot's auto-configuration adds to the scheduler.
+	private static ApplicationContextRunner withJob(ApplicationContextRunner runner, JobDetail detail,
+			Trigger trigger) {
+		String name = detail.getKey().toString();
+		return runner.withBean(name + "Job", JobDetail.class, () -> detail)
+			.withBean(name + "Trigger", Trigger.class, () -> trigger);
+	}
+
+	private static JobDetail misfiredJob() {
+		return JobBuilder.newJob(CountingJobBean.class).withIdentity("misfired").storeDurably().build();
+	}
+
+	// Planned a minute ago: past the misfire threshold of one second when the scheduler first looks at it, so it
+	// misfires, and its misfire instruction (fire now) then runs it once.
+	private static Trigger misfiredTrigger() {
+		return TriggerBuilder.newTrigger()
+			.forJob(JobKey.jobKey("misfired"))
+			.startAt(Date.from(Instant.now().minus(Duration.ofMinutes(1))))
+			.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+			.build();
+	}
+
+	private static JobDetail vetoedJob() {
+		return JobBuilder.newJob(CountingJobBean.class).withIdentity("vetoed").storeDurably().build();
+	}
+
+	private static JobDetail manyJob() {
+		return JobBuilder.newJob(ManyRunsJobBean.class).withIdentity("many").storeDurably().build();
+	}
+
+	private static Trigger repeatedly(JobDetail job, long intervalMillis) {
+		return TriggerBuilder.newTrigger()
+			.withIdentity(job.getKey().getName())
+			.forJob(job)
+			.withSchedule(SimpleScheduleBuilder.simpleSchedule()
+				.withIntervalInMilliseconds(intervalMillis)
+				.repeatForever())
+			.build();
+	}
+
 	private static Trigger times(JobDetail job, int count, long intervalMillis) {
 		return TriggerBuilder.newTrigger()
 			.forJob(job)
@@ -346,36 +395,6 @@ class QuartzJobMetricsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class CountingJobs {
-
-		@Bean
-		JobDetail countingJob() {
-			return JobBuilder.newJob(CountingJobBean.class).withIdentity("counting").storeDurably().build();
-		}
-
-		@Bean
-		Trigger countingTrigger(JobDetail countingJob) {
-			return times(countingJob, 5, 20);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class GroupedJob {
-
-		@Bean
-		JobDetail groupedJob() {
-			return JobBuilder.newJob(CountingJobBean.class).withIdentity("daily", "reports").storeDurably().build();
-		}
-
-		@Bean
-		Trigger groupedTrigger(JobDetail groupedJob) {
-			return times(groupedJob, 1, 20);
-		}
-
-	}
-
 	public static class LatchedJobBean extends QuartzJobBean {
 
 		@Override
@@ -390,41 +409,11 @@ class QuartzJobMetricsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class LatchedJob {
-
-		@Bean
-		JobDetail latchedJob() {
-			return JobBuilder.newJob(LatchedJobBean.class).withIdentity("latched").storeDurably().build();
-		}
-
-		@Bean
-		Trigger latchedTrigger(JobDetail latchedJob) {
-			return times(latchedJob, 1, 20);
-		}
-
-	}
-
 	public static class FailingJobBean extends QuartzJobBean {
 
 		@Override
 		protected void executeInternal(JobExecutionContext context) {
 			throw new IllegalStateException("failed");
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class FailingJob {
-
-		@Bean
-		JobDetail failingJob() {
-			return JobBuilder.newJob(FailingJobBean.class).withIdentity("failing").storeDurably().build();
-		}
-
-		@Bean
-		Trigger failingTrigger(JobDetail failingJob) {
-			return times(failingJob, 1, 20);
 		}
 
 	}
@@ -441,42 +430,6 @@ class QuartzJobMetricsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class RefiredJob {
-
-		@Bean
-		JobDetail refiredJob() {
-			return JobBuilder.newJob(RefiredJobBean.class).withIdentity("refired").storeDurably().build();
-		}
-
-		@Bean
-		Trigger refiredTrigger(JobDetail refiredJob) {
-			return times(refiredJob, 1, 20);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MisfiredJob {
-
-		@Bean
-		JobDetail misfiredJob() {
-			return JobBuilder.newJob(CountingJobBean.class).withIdentity("misfired").storeDurably().build();
-		}
-
-		// Planned a minute ago: past the misfire threshold of one second when the scheduler first looks at it, so
-		// it misfires, and its misfire instruction (fire now) then runs it once.
-		@Bean
-		Trigger misfiredTrigger(JobDetail misfiredJob) {
-			return TriggerBuilder.newTrigger()
-				.forJob(misfiredJob)
-				.startAt(Date.from(Instant.now().minus(Duration.ofMinutes(1))))
-				.withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-				.build();
-		}
-
-	}
-
 	public static class AnnotatedJobBean extends QuartzJobBean {
 
 		@Override
@@ -487,43 +440,12 @@ class QuartzJobMetricsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class AnnotatedJob {
-
-		@Bean
-		JobDetail annotatedJob() {
-			return JobBuilder.newJob(AnnotatedJobBean.class).withIdentity("annotatedKey").storeDurably().build();
-		}
-
-		@Bean
-		Trigger annotatedTrigger(JobDetail annotatedJob) {
-			return times(annotatedJob, 1, 20);
-		}
-
-	}
-
 	@TracedJob(name = "ignored")
 	public static class ClassAnnotatedJobBean extends QuartzJobBean {
 
 		@Override
 		protected void executeInternal(JobExecutionContext context) {
 			ran("classAnnotated", context);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ClassAnnotatedJob {
-
-		@Bean
-		JobDetail classAnnotatedJob() {
-			return JobBuilder.newJob(ClassAnnotatedJobBean.class).withIdentity("classAnnotated").storeDurably()
-				.build();
-		}
-
-		@Bean
-		Trigger classAnnotatedTrigger(JobDetail classAnnotatedJob) {
-			return times(classAnnotatedJob, 1, 20);
 		}
 
 	}
@@ -545,53 +467,11 @@ class QuartzJobMetricsTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class VetoedJob {
-
-		@Bean
-		Vetoer vetoer() {
-			return new Vetoer();
-		}
-
-		@Bean
-		JobDetail vetoedJob() {
-			return JobBuilder.newJob(CountingJobBean.class).withIdentity("vetoed").storeDurably().build();
-		}
-
-		@Bean
-		Trigger vetoedTrigger(JobDetail vetoedJob) {
-			return TriggerBuilder.newTrigger()
-				.forJob(vetoedJob)
-				.withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(20).repeatForever())
-				.build();
-		}
-
-	}
-
 	public static class ManyRunsJobBean extends QuartzJobBean {
 
 		@Override
 		protected void executeInternal(JobExecutionContext context) {
 			ran("many", context);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ManyRunsJob {
-
-		@Bean
-		JobDetail manyJob() {
-			return JobBuilder.newJob(ManyRunsJobBean.class).withIdentity("many").storeDurably().build();
-		}
-
-		@Bean
-		Trigger manyTrigger(JobDetail manyJob) {
-			return TriggerBuilder.newTrigger()
-				.withIdentity("many")
-				.forJob(manyJob)
-				.withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(50).repeatForever())
-				.build();
 		}
 
 	}
