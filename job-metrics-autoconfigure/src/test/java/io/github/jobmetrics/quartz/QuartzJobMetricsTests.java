@@ -33,6 +33,7 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.listeners.JobListenerSupport;
 import org.quartz.listeners.TriggerListenerSupport;
+import org.quartz.simpl.SimpleJobFactory;
 
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -162,6 +163,35 @@ class QuartzJobMetricsTests {
 			assertThat(context.getBean(MeterRegistry.class).get("job.schedule.lag")
 				.tag("job.name", "annotated-report").timer().count()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void withoutZeroCodeATracedJobOnExecuteInternalIsStillTracedOnce() {
+		withJob(this.contextRunner, AnnotatedJobBean.class, JobKey.jobKey("annotatedKey"), 1)
+			.withPropertyValues("job-metrics.instrument.quartz=false")
+			.run((context) -> {
+				await().atMost(TIMEOUT).until(() -> ran("annotated") == 1);
+				await().atMost(TIMEOUT).until(() -> executions(context, "annotated-report", "success") == 1);
+				assertThat(Search.in(context.getBean(MeterRegistry.class)).name("job.executions")
+					.tag("job.name", "annotatedKey").functionCounters()).isEmpty();
+			});
+	}
+
+	@Test
+	void aTracedJobThatTheJobFactoryDoesNotProxyIsSaidAndTracedOnceZeroCode(CapturedOutput output) {
+		withJob(this.contextRunner, AnnotatedJobBean.class, JobKey.jobKey("annotatedKey"), 1)
+			.withPropertyValues("spring.quartz.auto-startup=false")
+			.run((context) -> {
+				Scheduler scheduler = context.getBean(Scheduler.class);
+				// Quartz's own factory: a plain instance, which no advisor reaches.
+				scheduler.setJobFactory(new SimpleJobFactory());
+				scheduler.start();
+				await().atMost(TIMEOUT).until(() -> ran("annotated") == 1);
+				await().atMost(TIMEOUT).until(() -> executions(context, "annotated-report", "success") == 1);
+				assertThat(output).contains("the @TracedJob of Quartz job class " + AnnotatedJobBean.class.getName()
+						+ " does not apply")
+					.contains("traced zero-code as 'annotated-report'");
+			});
 	}
 
 	@Test
