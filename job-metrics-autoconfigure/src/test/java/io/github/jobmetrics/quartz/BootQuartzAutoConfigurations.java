@@ -6,7 +6,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.util.ClassUtils;
 
 /**
- * Spring Boot's Quartz and DataSource auto-configuration of whichever Boot line is on the test classpath, by name:
+ * Spring Boot's Quartz, DataSource and observation auto-configuration of whichever Boot line is on the test classpath, by name:
  * Spring Boot 4 has them in its {@code spring-boot-quartz} and {@code spring-boot-jdbc} modules, Spring Boot 3.5 in
  * {@code spring-boot-autoconfigure}. So that the same tests run on each line, as the {@code compat} modules do.
  */
@@ -24,7 +24,19 @@ final class BootQuartzAutoConfigurations {
 			"org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
 			"org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration");
 
+	private static final List<String> BOOT_4_OBSERVATION = List.of(
+			"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+			"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration");
+
+	private static final List<String> BOOT_3_OBSERVATION = List.of(
+			"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration");
+
 	private BootQuartzAutoConfigurations() {
+	}
+
+	static AutoConfigurations observation() {
+		return of(boot4() ? BOOT_4_OBSERVATION : BOOT_3_OBSERVATION);
 	}
 
 	static Class<?> quartz() {
@@ -32,9 +44,11 @@ final class BootQuartzAutoConfigurations {
 	}
 
 	static AutoConfigurations dataSource() {
-		return AutoConfigurations.of((boot4() ? BOOT_4_JDBC : BOOT_3_JDBC).stream()
-			.map(BootQuartzAutoConfigurations::resolve)
-			.toArray(Class<?>[]::new));
+		return of(boot4() ? BOOT_4_JDBC : BOOT_3_JDBC);
+	}
+
+	private static AutoConfigurations of(List<String> names) {
+		return AutoConfigurations.of(names.stream().map(BootQuartzAutoConfigurations::resolve).toArray(Class<?>[]::new));
 	}
 
 	private static boolean boot4() {

@@ -12,7 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.autoconfigure.JobMetricsObservationAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsQuartzAutoConfiguration;
+import io.github.jobmetrics.observation.ObservedJobTracer;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.test.simple.SimpleSpan;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +41,7 @@ import org.quartz.listeners.JobListenerSupport;
 import org.quartz.listeners.TriggerListenerSupport;
 import org.quartz.simpl.SimpleJobFactory;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -273,6 +280,28 @@ class QuartzJobMetricsTests {
 	}
 
 	@Test
+	void withATracingBridgeEachExecutionIsOneSpanCurrentInTheJobAndOneRun() {
+		this.contextRunner.withConfiguration(BootQuartzAutoConfigurations.observation())
+			.withConfiguration(AutoConfigurations.of(JobMetricsObservationAutoConfiguration.class))
+			.withBean(Tracer.class, SimpleTracer::new)
+			.run((context) -> {
+				assertThat(context.getBean(JobTracer.class)).isInstanceOf(ObservedJobTracer.class);
+				SimpleTracer tracer = (SimpleTracer) context.getBean(Tracer.class);
+				spanInJob = tracer;
+				withSpans.set(0);
+				// Scheduled only now, once the job can see this context's tracer.
+				Scheduler scheduler = context.getBean(Scheduler.class);
+				JobDetail detail = JobBuilder.newJob(SpanJobBean.class).withIdentity("spanned").storeDurably().build();
+				scheduler.scheduleJob(detail, times(detail, 3, 20));
+				await().atMost(TIMEOUT).until(() -> executions(context, "spanned", "success") == 3);
+				assertThat(ran("spanned")).isEqualTo(3);
+				assertThat(withSpans).hasValue(3);
+				assertThat(tracer.getSpans()).extracting(SimpleSpan::getName).containsExactly("spanned", "spanned",
+						"spanned");
+			});
+	}
+
+	@Test
 	void backsOffWithoutQuartz() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(Scheduler.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(QuartzJobMetrics.class));
@@ -493,6 +522,22 @@ class QuartzJobMetricsTests {
 		public boolean vetoJobExecution(Trigger trigger, JobExecutionContext context) {
 			this.vetoes.incrementAndGet();
 			return true;
+		}
+
+	}
+
+	private static volatile Tracer spanInJob = Tracer.NOOP;
+
+	private static final AtomicInteger withSpans = new AtomicInteger();
+
+	public static class SpanJobBean extends QuartzJobBean {
+
+		@Override
+		protected void executeInternal(JobExecutionContext context) {
+			ran("spanned", context);
+			if (spanInJob.currentSpan() != null) {
+				withSpans.incrementAndGet();
+			}
 		}
 
 	}
