@@ -4,8 +4,9 @@ import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
-import io.github.jobmetrics.internal.WorkerCapacityGauges;
+import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.quartz.JobKey;
 import org.quartz.ListenerManager;
 import org.quartz.Scheduler;
@@ -37,6 +38,9 @@ import org.springframework.util.StringValueResolver;
  * <tr><td>{@code job.misfires} ({@code job_misfires_total})</td><td>Counter</td><td>{@code job.name},
  * {@code queue}</td><td>fire times of the job's triggers that the scheduler missed by more than its misfire
  * threshold (no free thread, scheduler paused or down), as Quartz tells {@code TriggerListener.triggerMisfired}</td></tr>
+ * <tr><td>{@code job.schedule.pool} ({@code job_schedule_pool})</td><td>Gauge</td><td>{@code job.name},
+ * {@code queue}, {@code pool} (the scheduler's name)</td><td>1 for each job, naming the scheduler that runs it, so
+ * that saturation divides a scheduler's own jobs by its own capacity</td></tr>
  * <tr><td>{@code job.worker.capacity} ({@code job_worker_capacity})</td><td>Gauge</td><td>{@code pool} (the
  * scheduler's name), {@code queue} ({@code none})</td><td>the size of the scheduler's thread pool</td></tr>
  * </table>
@@ -45,7 +49,8 @@ import org.springframework.util.StringValueResolver;
  * {@code JobExecutionException} that asks Quartz to refire it immediately, else a {@code failure} (the
  * {@code exception} label names what the job threw, not Quartz's wrapper). A vetoed execution is no run. With a
  * clustered (JDBC) job store, the node that executes a job counts its run. Jobs known to a scheduler once all
- * singletons exist have their meters built then, so that their series read 0 before their first run. Without
+ * singletons exist have their meters built then, so that their series read 0 before their first run; the caps on
+ * job names of the lag, misfire and pool meters apply per scheduler. Without
  * {@code traceExecutions} only jobs with {@code @TracedJob} are traced; lag, misfires and capacity are always
  * published.
  *
@@ -89,22 +94,16 @@ public final class QuartzJobMetrics implements SmartInitializingSingleton, BeanF
 	public void afterSingletonsInstantiated() {
 		StringValueResolver values = (this.beanFactory instanceof ConfigurableBeanFactory configurable)
 				? new EmbeddedValueResolver(configurable) : null;
-		QuartzJobs jobs;
-		try {
-			jobs = new QuartzJobs(this.tracer.get(), this.registry.get(), this.traceExecutions, this.maxJobNames,
-					values);
-		}
-		catch (RuntimeException | LinkageError ex) {
-			MeteringFailures.log("set up the tracing of Quartz jobs", ex);
-			return;
-		}
 		this.beanFactory.getBeansOfType(Scheduler.class, false, false)
-			.forEach((beanName, scheduler) -> instrument(jobs, scheduler));
+			.forEach((beanName, scheduler) -> instrument(scheduler, values));
 	}
 
-	private static void instrument(QuartzJobs jobs, Scheduler scheduler) {
+	private void instrument(Scheduler scheduler, @Nullable StringValueResolver values) {
 		String name = schedulerName(scheduler);
+		QuartzJobs jobs;
 		try {
+			jobs = new QuartzJobs(this.tracer.get(), this.registry.get(), name, this.traceExecutions,
+					this.maxJobNames, values);
 			QuartzRunListener listener = new QuartzRunListener(jobs);
 			// Added, not set: SchedulerFactoryBean.setGlobalJobListeners would replace the application's own.
 			ListenerManager listeners = scheduler.getListenerManager();
@@ -113,10 +112,10 @@ public final class QuartzJobMetrics implements SmartInitializingSingleton, BeanF
 			listeners.addSchedulerListener(listener);
 		}
 		catch (SchedulerException | RuntimeException | LinkageError ex) {
-			MeteringFailures.log("add its listeners to Quartz scheduler '" + name + "'", ex);
+			MeteringFailures.log("set up the tracing of the jobs of Quartz scheduler '" + name + "'", ex);
 			return;
 		}
-		WorkerCapacityGauges.register(jobs.registry(), name, QuartzJobs.NONE, scheduler, QuartzJobMetrics::capacity);
+		WorkerCapacityGauge.register(jobs.registry(), name, QuartzJobs.NONE, scheduler, QuartzJobMetrics::capacity);
 		try {
 			for (String group : scheduler.getJobGroupNames()) {
 				for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.SchedulePoolGauges;
 import io.github.jobmetrics.internal.ScheduleLagTimers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,8 +18,8 @@ import org.quartz.JobKey;
 import org.springframework.util.StringValueResolver;
 
 /**
- * The jobs of the application's Quartz schedulers, by {@link JobKey}, and their meters of schedule lag and
- * misfires. Their {@code job_name} values are capped as the tracer caps its own ({@code job-metrics.max-job-names}):
+ * The jobs of one Quartz scheduler, by {@link JobKey}, and their meters of schedule lag, misfires and the pool that
+ * runs them ({@code job.schedule.pool}, the scheduler's name). Their {@code job_name} values are capped as the tracer caps its own ({@code job-metrics.max-job-names}):
  * Quartz jobs may be created at run time, one per customer say, and past the cap a new name is {@code other}.
  * <p>
  * A JobKey is remembered only while its name is admitted, so that a stream of new jobs past the cap costs no
@@ -36,6 +37,8 @@ final class QuartzJobs {
 
 	private final MeterRegistry registry;
 
+	private final String pool;
+
 	private final boolean traceExecutions;
 
 	private final int maxJobNames;
@@ -50,10 +53,11 @@ final class QuartzJobs {
 
 	private volatile boolean full;
 
-	QuartzJobs(JobTracer tracer, MeterRegistry registry, boolean traceExecutions, int maxJobNames,
+	QuartzJobs(JobTracer tracer, MeterRegistry registry, String pool, boolean traceExecutions, int maxJobNames,
 			@Nullable StringValueResolver values) {
 		this.tracer = tracer;
 		this.registry = registry;
+		this.pool = pool;
 		this.traceExecutions = traceExecutions;
 		this.maxJobNames = maxJobNames;
 		this.values = values;
@@ -122,6 +126,7 @@ final class QuartzJobs {
 		String queueTag = (queue != null) ? queue : NONE;
 		QuartzJob job = new QuartzJob(name, queue, jobClass, ScheduleLagTimers.register(this.registry, label, queueTag),
 				misfires(label, queueTag));
+		SchedulePoolGauges.register(this.registry, label, queueTag, this.pool);
 		if (label != OTHER || name.equals(OTHER)) {
 			this.byKey.put(key, job);
 		}

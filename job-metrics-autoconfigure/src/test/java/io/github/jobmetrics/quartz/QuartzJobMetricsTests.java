@@ -153,6 +153,8 @@ class QuartzJobMetricsTests {
 				assertThat(registry.get("job.schedule.lag").tag("job.name", "counting").timer().count()).isZero();
 				assertThat(registry.get("job.worker.capacity").tag("pool", "quartzScheduler").gauge().value())
 					.isEqualTo(3);
+				assertThat(registry.get("job.schedule.pool").tag("job.name", "counting").tag("pool", "quartzScheduler")
+					.gauge().value()).isEqualTo(1);
 				assertThat(ran("counting")).isZero();
 			});
 	}

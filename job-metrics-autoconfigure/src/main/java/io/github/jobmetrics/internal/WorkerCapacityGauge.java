@@ -6,24 +6,22 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The {@code job.worker.capacity} gauge ({@code job_worker_capacity}) of every pool of workers, whatever runs it
- * (a task scheduler, a listener container, a Quartz thread pool): how many runs it can work on at once, so that
- * {@code rate(job_worked_seconds_total)} over it is saturation. Tagged {@code pool} and {@code queue}. Internal to
- * job-metrics, not API.
+ * The {@code job.worker.capacity} gauge ({@code job_worker_capacity}) of one pool of workers: how many runs it can
+ * work on at once, read from the pool at each publication, tagged {@code pool} and {@code queue}. Shared by every
+ * integration that runs work on a pool (schedulers, listener containers), so that none depends on another.
  */
-public final class WorkerCapacityGauges {
+public final class WorkerCapacityGauge {
 
 	private static final String NONE = "none";
 
-	private WorkerCapacityGauges() {
+	private WorkerCapacityGauge() {
 	}
 
 	/**
-	 * Registers the capacity gauge of a pool, read from it by the given function at each publication. A registry
-	 * that fails here costs this gauge, never the application's start-up: the failure is logged.
+	 * Registers the gauge of a pool; a registry that fails here costs this gauge, never the application's start-up.
 	 * @param <T> the type of the pool
 	 * @param registry the registry to publish into
-	 * @param pool the pool's name, the {@code pool} tag
+	 * @param pool the pool's name, the {@code pool} tag (a bean name or listener id)
 	 * @param queue the queue its workers take work from, the {@code queue} tag (empty or {@code none} for none)
 	 * @param source the pool, held strongly
 	 * @param capacity reads how many runs the pool can work on at once
