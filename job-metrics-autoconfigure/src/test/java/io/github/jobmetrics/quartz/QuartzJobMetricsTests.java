@@ -330,6 +330,17 @@ class QuartzJobMetricsTests {
 	}
 
 	@Test
+	void countsAMisfireOnAJdbcJobStore() {
+		withJob(jdbc(this.contextRunner, "jdbc-misfire"), misfiredJob(), misfiredTrigger())
+			.withPropertyValues("spring.quartz.properties.org.quartz.jobStore.misfireThreshold=1000")
+			.run((context) -> {
+				await().atMost(TIMEOUT).until(() -> executions(context, "misfired", "success") == 1);
+				assertThat(context.getBean(MeterRegistry.class).get("job.misfires").tag("job.name", "misfired")
+					.counter().count()).isEqualTo(1);
+			});
+	}
+
+	@Test
 	void eachNodeOfAClusterCountsTheExecutionsItRan() {
 		executions.clear();
 		ApplicationContextRunner clustered = jdbc(this.contextRunner, "cluster").withPropertyValues(
