@@ -293,6 +293,13 @@ public class JobMetricsProperties {
 		 */
 		private boolean listeners;
 
+		/**
+		 * Whether to trace every execution of a Quartz job as a run of its job, named after its JobKey (the name in
+		 * the DEFAULT group, group.name in others). A job class whose executeInternal or execute method has its own
+		 * @TracedJob keeps it.
+		 */
+		private boolean quartz = true;
+
 		public boolean isScheduled() {
 			return this.scheduled;
 		}
@@ -307,6 +314,14 @@ public class JobMetricsProperties {
 
 		public void setListeners(boolean listeners) {
 			this.listeners = listeners;
+		}
+
+		public boolean isQuartz() {
+			return this.quartz;
+		}
+
+		public void setQuartz(boolean quartz) {
+			this.quartz = quartz;
 		}
 
 	}
