@@ -57,6 +57,17 @@ public interface JobRun extends AutoCloseable {
 	void cancelled();
 
 	/**
+	 * Marks this run as skipped: it did none of its job's work, because a guard decided that another instance does
+	 * it (a distributed lock held elsewhere, such as ShedLock's). A skipped run is not a run of the job: closing it
+	 * counts no execution, records no duration, adds no worked time (not even the time it was in flight) and leaves
+	 * {@code job_last_success_timestamp_seconds} where it was. A run also marked as failed or cancelled is counted
+	 * as that instead: it did something. Does nothing by default.
+	 * @since 0.3.0
+	 */
+	default void skipped() {
+	}
+
+	/**
 	 * Records when the work of this run was put on its queue, as Unix time in milliseconds (for example a JMS
 	 * message's {@code JMSTimestamp}): observes {@code job_queue_wait_seconds}, the time from then to the start
 	 * of this run, and moves {@code job_queue_last_enqueued_timestamp_seconds} forward to it if it is newer. A

@@ -39,6 +39,14 @@ public final class TracedRunScope {
 	// pays nothing for them.
 	private static volatile boolean scopesUsed;
 
+	// The runs whose scope is open on this thread, by depth (index 0 the outermost), for innermost(): only kept
+	// once something asks for them (trackRuns()), so that without a distributed lock a run pays nothing for them.
+	// Each slot is cleared when its scope exits, so no thread keeps a run afterwards; an Object[], like depth's int[],
+	// so that the array a thread keeps is of no class of ours.
+	private static final ThreadLocal<@Nullable Object[]> runs = new ThreadLocal<>();
+
+	private static volatile boolean runsTracked;
+
 	private TracedRunScope() {
 	}
 
@@ -57,6 +65,9 @@ public final class TracedRunScope {
 		int outer = current[0];
 		if (run != JobRun.noop()) {
 			current[0] = outer + 1;
+			if (runsTracked) {
+				push(run, outer);
+			}
 		}
 		if (run instanceof ScopedRun scoped) {
 			open(scoped, outer);
@@ -76,6 +87,56 @@ public final class TracedRunScope {
 		}
 		if (scopesUsed) {
 			close(outer);
+		}
+		if (runsTracked) {
+			pop(outer);
+		}
+	}
+
+	/**
+	 * Keeps, from now on, the run of each scope that is entered, so that {@link #innermost()} can tell it: for an
+	 * integration that learns on the thread of a run that it will do no work, such as a lock that was refused.
+	 */
+	public static void trackRuns() {
+		if (!runsTracked) {
+			runsTracked = true;
+		}
+	}
+
+	/**
+	 * Returns the run whose scope the current thread entered last and has not left, if {@link #trackRuns()} was
+	 * called before it was entered.
+	 * @return the innermost run in scope on this thread, or {@code null}
+	 */
+	public static @Nullable JobRun innermost() {
+		int[] current = depth.get();
+		@Nullable Object[] open = runs.get();
+		if (current == null || open == null || current[0] == 0 || current[0] > open.length) {
+			return null;
+		}
+		return (JobRun) open[current[0] - 1];
+	}
+
+	private static void push(JobRun run, int index) {
+		@Nullable Object[] open = runs.get();
+		if (open == null || open.length <= index) {
+			@Nullable Object[] grown = new Object[Math.max(4, index * 2 + 1)];
+			if (open != null) {
+				System.arraycopy(open, 0, grown, 0, open.length);
+			}
+			open = grown;
+			runs.set(open);
+		}
+		open[index] = run;
+	}
+
+	private static void pop(int outer) {
+		@Nullable Object[] open = runs.get();
+		if (open == null) {
+			return;
+		}
+		for (int i = outer; i < open.length && open[i] != null; i++) {
+			open[i] = null;
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.TracedRunScope;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +45,8 @@ final class ScheduledRun implements SchedulingAwareRunnable {
 	public void run() {
 		recordLag();
 		JobRun run = start();
+		// The task's body runs in the run's scope, where a lock that is refused on this thread finds the run to skip.
+		int outer = TracedRunScope.enter(run);
 		try {
 			this.task.run();
 		}
@@ -52,6 +55,7 @@ final class ScheduledRun implements SchedulingAwareRunnable {
 			throw ex;
 		}
 		finally {
+			TracedRunScope.exit(outer);
 			close(run);
 			this.plannedStarts.runFinished();
 		}

@@ -1,0 +1,123 @@
+package io.github.jobmetrics.locking;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Optional;
+
+import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.TracedRunScope;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.ClassFilter;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Decorates every ShedLock {@link LockProvider} bean so that a lock it refuses (another instance holds it) marks the
+ * traced run in progress on that thread as {@link JobRun#skipped() skipped}: that run did none of its job's work, so
+ * it counts no execution, no duration and no worked time, and does not move
+ * {@code job_last_success_timestamp_seconds}.
+ * <p>
+ * Every way ShedLock locks goes through the {@code LockProvider}: its {@code @SchedulerLock} advice (whether it runs
+ * inside or outside the {@code @TracedJob} advice), its {@code TaskScheduler} proxy, and a
+ * {@code LockingTaskExecutor} the application calls itself. The run that a refusal marks is the innermost one whose
+ * body the thread is in: a {@code @TracedJob} method's, or a {@code @Scheduled} method's traced by
+ * {@code job-metrics.instrument.scheduled}. Where the lock's advice runs outside the {@code @TracedJob} advice, a
+ * refusal returns before any run starts, and nothing is recorded either. Only {@code LockProvider.lock(...)} is used,
+ * which every ShedLock version since 4.0 has. The proxy keeps the bean's class where it can be subclassed, so the
+ * application may still inject the provider by its class.
+ *
+ * @since 0.3.0
+ */
+public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+
+	private static final long serialVersionUID = 1L;
+
+	/**
+	 * Creates the post-processor; from then on, runs in scope on each thread are kept for a refusal to find.
+	 */
+	public SkippedRunsPostProcessor() {
+		TracedRunScope.trackRuns();
+		StaticMethodMatcherPointcut lock = new StaticMethodMatcherPointcut() {
+
+			@Override
+			public boolean matches(Method method, Class<?> targetClass) {
+				return isLock(method);
+			}
+
+		};
+		lock.setClassFilter(ClassFilter.TRUE);
+		this.advisor = new DefaultPointcutAdvisor(lock, new RefusedLockInterceptor());
+		// Outermost on a provider that is already a proxy: the refusal is what the caller sees.
+		setBeforeExistingAdvisors(true);
+	}
+
+	@Override
+	protected boolean isEligible(Class<?> targetClass) {
+		return LockProvider.class.isAssignableFrom(targetClass) && super.isEligible(targetClass);
+	}
+
+	// A class proxy, as Spring Boot makes them, keeps the provider injectable by its class; a final class, or one
+	// whose lock method is final (a lambda among them), gets an interface proxy instead of one that could not
+	// intercept.
+	@Override
+	protected ProxyFactory prepareProxyFactory(Object bean, String beanName) {
+		ProxyFactory factory = super.prepareProxyFactory(bean, beanName);
+		factory.setProxyTargetClass(canSubclass(ClassUtils.getUserClass(bean)));
+		return factory;
+	}
+
+	private static boolean canSubclass(Class<?> type) {
+		if (Modifier.isFinal(type.getModifiers()) || type.isSynthetic() || !Modifier.isPublic(type.getModifiers())) {
+			return false;
+		}
+		Method lock = ClassUtils.getMethodIfAvailable(type, "lock", LockConfiguration.class);
+		return lock != null && !Modifier.isFinal(lock.getModifiers());
+	}
+
+	static boolean isLock(Method method) {
+		return method.getName().equals("lock") && method.getParameterCount() == 1
+				&& method.getParameterTypes()[0] == LockConfiguration.class;
+	}
+
+	/**
+	 * Marks the thread's innermost run skipped when the lock is refused. The provider's result and exceptions pass
+	 * through unchanged; a failure to mark is logged.
+	 */
+	static final class RefusedLockInterceptor implements MethodInterceptor {
+
+		@Override
+		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+			Object result = invocation.proceed();
+			if (result instanceof Optional<?> lock && lock.isEmpty()) {
+				refused(invocation);
+			}
+			return result;
+		}
+
+		private static void refused(MethodInvocation invocation) {
+			try {
+				JobRun run = TracedRunScope.innermost();
+				if (run != null) {
+					run.skipped();
+				}
+			}
+			catch (RuntimeException | LinkageError ex) {
+				Object[] arguments = invocation.getArguments();
+				Object lock = (arguments.length == 1 && arguments[0] instanceof LockConfiguration configuration)
+						? configuration.getName() : "?";
+				MeteringFailures.log("mark the run refused lock '" + lock + "' as skipped", ex);
+			}
+		}
+
+	}
+
+}
