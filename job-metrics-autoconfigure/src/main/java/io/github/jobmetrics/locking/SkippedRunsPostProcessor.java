@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Optional;
 
-import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.internal.TracedRunScope;
 import net.javacrumbs.shedlock.core.LockConfiguration;
@@ -21,14 +20,15 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.util.ClassUtils;
 
 /**
- * Decorates every ShedLock {@link LockProvider} bean so that a lock it refuses (another instance holds it) marks the
- * traced run in progress on that thread as {@link JobRun#skipped() skipped}: that run did none of its job's work, so
- * it counts no execution, no duration and no worked time, and does not move
- * {@code job_last_success_timestamp_seconds}.
+ * Decorates every ShedLock {@link LockProvider} bean so that a traced run on whose thread a lock was refused (another
+ * instance holds it), and none granted, is {@link io.github.jobmetrics.JobRun#skipped() skipped}: that run did none
+ * of its job's work, so it counts no execution, no duration and no worked time, and does not move
+ * {@code job_last_success_timestamp_seconds}. A run that was granted a lock, such as a job that locks each of its
+ * partitions and is refused some, did work and stays a run.
  * <p>
  * Every way ShedLock locks goes through the {@code LockProvider}: its {@code @SchedulerLock} advice (whether it runs
  * inside or outside the {@code @TracedJob} advice), its {@code TaskScheduler} proxy, and a
- * {@code LockingTaskExecutor} the application calls itself. The run that a refusal marks is the innermost one whose
+ * {@code LockingTaskExecutor} the application calls itself. The run that a refusal concerns is the innermost one whose
  * body the thread is in: a {@code @TracedJob} method's, or a {@code @Scheduled} method's traced by
  * {@code job-metrics.instrument.scheduled}. Where the lock's advice runs outside the {@code @TracedJob} advice, a
  * refusal returns before any run starts, and nothing is recorded either. Only {@code LockProvider.lock(...)} is used,
@@ -89,32 +89,35 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 	}
 
 	/**
-	 * Marks the thread's innermost run skipped when the lock is refused. The provider's result and exceptions pass
-	 * through unchanged; a failure to mark is logged.
+	 * Tells the thread's innermost run whether its lock was granted; a run refused a lock and granted none is marked
+	 * skipped when it leaves its scope. The provider's result and exceptions pass through unchanged; a failure to
+	 * report is logged.
 	 */
 	static final class RefusedLockInterceptor implements MethodInterceptor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 			Object result = invocation.proceed();
-			if (result instanceof Optional<?> lock && lock.isEmpty()) {
-				refused(invocation);
+			if (result instanceof Optional<?> lock) {
+				report(lock.isPresent(), invocation);
 			}
 			return result;
 		}
 
-		private static void refused(MethodInvocation invocation) {
+		private static void report(boolean acquired, MethodInvocation invocation) {
 			try {
-				JobRun run = TracedRunScope.innermost();
-				if (run != null) {
-					run.skipped();
+				if (acquired) {
+					TracedRunScope.lockAcquired();
+				}
+				else {
+					TracedRunScope.lockRefused();
 				}
 			}
 			catch (RuntimeException | LinkageError ex) {
 				Object[] arguments = invocation.getArguments();
 				Object lock = (arguments.length == 1 && arguments[0] instanceof LockConfiguration configuration)
 						? configuration.getName() : "?";
-				MeteringFailures.log("mark the run refused lock '" + lock + "' as skipped", ex);
+				MeteringFailures.log("report the outcome of lock '" + lock + "' to the run it guards", ex);
 			}
 		}
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.github.jobmetrics.BootMetricsAutoConfigurations;
+import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsLockingAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
@@ -104,7 +108,7 @@ class ShedLockSkippedRunsTests {
 			.run((context) -> {
 				CountingLockProvider provider = context.getBean(CountingLockProvider.class);
 				assertThat(AopUtils.isCglibProxy(provider)).isTrue();
-				LockConfiguration configuration = new LockConfiguration(java.time.Instant.now(), "direct",
+				LockConfiguration configuration = new LockConfiguration(Instant.now(), "direct",
 						Duration.ofMinutes(1), Duration.ZERO);
 				Optional<SimpleLock> lock = provider.lock(configuration);
 				assertThat(lock).isPresent();
@@ -112,6 +116,38 @@ class ShedLockSkippedRunsTests {
 				lock.get().unlock();
 				assertThat(provider.lock(configuration)).isPresent();
 			});
+	}
+
+	@Test
+	void runGrantedALockStaysARunWhenAnotherLockIsRefused() {
+		this.contextRunner.withPropertyValues("test.shedlock.url=" + this.url)
+			.withUserConfiguration(LockAdviceInside.class)
+			.run((context) -> {
+				LockProvider provider = context.getBean(LockProvider.class);
+				JobTracer tracer = context.getBean(JobTracer.class);
+				LockingTaskExecutor executor = new DefaultLockingTaskExecutor(provider);
+				// Another instance holds the lock of partition 2.
+				SimpleLock heldElsewhere = provider.lock(partition(2)).orElseThrow();
+				AtomicInteger done = new AtomicInteger();
+				tracer.trace("partitions", null, () -> {
+					executor.executeWithLock((Runnable) done::incrementAndGet, partition(1));
+					executor.executeWithLock((Runnable) done::incrementAndGet, partition(2));
+				});
+				tracer.trace("only-partition-2", null,
+						() -> executor.executeWithLock((Runnable) done::incrementAndGet, partition(2)));
+				heldElsewhere.unlock();
+				assertThat(done).hasValue(1);
+				JobMeters partitions = new JobMeters(context.getBean(MeterRegistry.class), "partitions");
+				assertThat(partitions.successes()).isEqualTo(1);
+				JobMeters refused = new JobMeters(context.getBean(MeterRegistry.class), "only-partition-2");
+				assertThat(refused.executions()).isZero();
+				assertThat(refused.durations()).isZero();
+				assertThat(refused.worked()).isZero();
+			});
+	}
+
+	private static LockConfiguration partition(int partition) {
+		return new LockConfiguration(Instant.now(), "partition-" + partition, Duration.ofMinutes(1), Duration.ZERO);
 	}
 
 	private void twoInstances(Class<?> lockConfiguration, Class<? extends Report> report, String jobName,
