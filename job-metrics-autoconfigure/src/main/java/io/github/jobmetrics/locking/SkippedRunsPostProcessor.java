@@ -27,13 +27,16 @@ import org.springframework.util.ClassUtils;
  * partitions and is refused some, did work and stays a run.
  * <p>
  * Every way ShedLock locks goes through the {@code LockProvider}: its {@code @SchedulerLock} advice (whether it runs
- * inside or outside the {@code @TracedJob} advice), its {@code TaskScheduler} proxy, and a
- * {@code LockingTaskExecutor} the application calls itself. The run that a refusal concerns is the innermost one whose
- * body the thread is in: a {@code @TracedJob} method's, or a {@code @Scheduled} method's traced by
- * {@code job-metrics.instrument.scheduled}. Where the lock's advice runs outside the {@code @TracedJob} advice, a
- * refusal returns before any run starts, and nothing is recorded either. Only {@code LockProvider.lock(...)} is used,
- * which every ShedLock version since 4.0 has. The proxy keeps the bean's class where it can be subclassed, so the
- * application may still inject the provider by its class.
+ * inside or outside the {@code @TracedJob} advice) and a {@code LockingTaskExecutor} the application calls itself.
+ * The run that a refusal concerns is the innermost one whose body the thread is in: a {@code @TracedJob} method's,
+ * or a {@code @Scheduled} method's traced by {@code job-metrics.instrument.scheduled}. Where the lock's advice runs
+ * outside the {@code @TracedJob} advice, a refusal returns before any run starts, and nothing is recorded either.
+ * Only {@code LockProvider.lock(...)} is used, which every ShedLock version since 4.0 has. The proxy keeps the bean's
+ * class where it can be subclassed, so the application may still inject the provider by its class.
+ * <p>
+ * ShedLock 7.7's {@code LockingTaskExecutorListener} would tell the same, but only from 7.7, only to executors that
+ * ShedLock builds (its advice takes one listener bean: a second, such as ShedLock's Micrometer listener, would
+ * clash), so the provider, which every path and version uses, is the hook.
  *
  * @since 0.3.0
  */
