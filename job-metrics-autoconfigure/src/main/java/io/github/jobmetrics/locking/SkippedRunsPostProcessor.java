@@ -9,6 +9,8 @@ import io.github.jobmetrics.internal.TracedRunScope;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import org.aopalliance.intercept.MethodInterceptor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,8 @@ import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -40,9 +44,15 @@ import org.springframework.util.ClassUtils;
  *
  * @since 0.3.0
  */
-public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor
+		implements SmartInitializingSingleton {
 
 	private static final long serialVersionUID = 1L;
+
+	private static final Log logger = LogFactory.getLog(SkippedRunsPostProcessor.class);
+
+	// The advisor of @EnableSchedulerLock(interceptMode = PROXY_SCHEDULER), by name: it is package-private in ShedLock.
+	private static final String SCHEDULER_PROXY_ADVISOR = "net.javacrumbs.shedlock.spring.aop.SchedulerProxyScheduledLockAdvisor";
 
 	/**
 	 * Creates the post-processor; from then on, runs in scope on each thread are kept for a refusal to find.
@@ -61,6 +71,33 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 		this.advisor = new DefaultPointcutAdvisor(lock, new RefusedLockInterceptor());
 		// Outermost on a provider that is already a proxy: the refusal is what the caller sees.
 		setBeforeExistingAdvisors(true);
+	}
+
+	/**
+	 * Warns when ShedLock proxies the {@code TaskScheduler}: that mode locks only the tasks it sees as Spring's own
+	 * {@code ScheduledMethodRunnable}, and job-metrics hands the scheduler a wrapper for each traced
+	 * {@code @Scheduled} job (schedule lag, zero-code tracing), which ShedLock then runs without its lock.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		try {
+			ConfigurableListableBeanFactory beanFactory = this.beanFactory;
+			ClassLoader classLoader = (beanFactory != null) ? beanFactory.getBeanClassLoader() : null;
+			if (beanFactory == null || !ClassUtils.isPresent(SCHEDULER_PROXY_ADVISOR, classLoader)) {
+				return;
+			}
+			Class<?> advisor = ClassUtils.forName(SCHEDULER_PROXY_ADVISOR, classLoader);
+			if (beanFactory.getBeanNamesForType(advisor, false, false).length > 0) {
+				logger.warn("ShedLock proxies the TaskScheduler (@EnableSchedulerLock(interceptMode = "
+						+ "PROXY_SCHEDULER)), which locks only tasks that reach it as Spring's ScheduledMethodRunnable: "
+						+ "job-metrics wraps the tasks of traced @Scheduled jobs (schedule lag, job-metrics.instrument."
+						+ "scheduled), so ShedLock would run those without their lock. Use ShedLock's default "
+						+ "interceptMode, PROXY_METHOD, with job-metrics.");
+			}
+		}
+		catch (ClassNotFoundException | RuntimeException | LinkageError ex) {
+			MeteringFailures.log("check how ShedLock intercepts scheduled tasks", ex);
+		}
 	}
 
 	@Override
