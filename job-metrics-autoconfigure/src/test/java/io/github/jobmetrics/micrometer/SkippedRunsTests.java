@@ -3,9 +3,12 @@ package io.github.jobmetrics.micrometer;
 import java.time.Duration;
 
 import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.observation.ObservedJobTracer;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +74,20 @@ class SkippedRunsTests {
 		assertThat(this.registry.get("job.executions").tag("result", "cancelled").functionCounter().count())
 			.isEqualTo(1);
 		assertThat(this.registry.get("job.duration").timer().count()).isEqualTo(2);
+	}
+
+	@Test
+	void skippedRunCountsNowhereThroughTheObservingTracerThatATracingBridgeBrings() {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler((context) -> true);
+		JobTracer observed = new ObservedJobTracer(this.tracer, observations, null, (failure) -> false);
+		JobRun run = observed.start("report");
+		this.clock.add(Duration.ofSeconds(2));
+		run.skipped();
+		run.close();
+		assertThat(this.registry.get("job.executions").functionCounters())
+			.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+		assertThat(worked()).isZero();
 	}
 
 	private double worked() {
