@@ -20,7 +20,9 @@ import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvis
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -54,6 +56,9 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 	// The advisor of @EnableSchedulerLock(interceptMode = PROXY_SCHEDULER), by name: it is package-private in ShedLock.
 	private static final String SCHEDULER_PROXY_ADVISOR = "net.javacrumbs.shedlock.spring.aop.SchedulerProxyScheduledLockAdvisor";
 
+	// Our own: the superclass's field is protected on Spring Framework 7 and private on 6.2.
+	private transient @Nullable ListableBeanFactory listableBeanFactory;
+
 	/**
 	 * Creates the post-processor; from then on, runs in scope on each thread are kept for a refusal to find.
 	 */
@@ -79,15 +84,22 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 	 * {@code @Scheduled} job (schedule lag, zero-code tracing), which ShedLock then runs without its lock.
 	 */
 	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		super.setBeanFactory(beanFactory);
+		this.listableBeanFactory = (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
+	}
+
+	@Override
 	public void afterSingletonsInstantiated() {
 		try {
-			ConfigurableListableBeanFactory beanFactory = this.beanFactory;
-			ClassLoader classLoader = (beanFactory != null) ? beanFactory.getBeanClassLoader() : null;
+			ListableBeanFactory beanFactory = this.listableBeanFactory;
+			ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
+					? configurable.getBeanClassLoader() : getProxyClassLoader();
 			if (beanFactory == null || !ClassUtils.isPresent(SCHEDULER_PROXY_ADVISOR, classLoader)) {
 				return;
 			}
 			Class<?> advisor = ClassUtils.forName(SCHEDULER_PROXY_ADVISOR, classLoader);
-			if (beanFactory.getBeanNamesForType(advisor, false, false).length > 0) {
+			if (beanFactory.getBeanNamesForType(advisor).length > 0) {
 				logger.warn("ShedLock proxies the TaskScheduler (@EnableSchedulerLock(interceptMode = "
 						+ "PROXY_SCHEDULER)), which locks only tasks that reach it as Spring's ScheduledMethodRunnable: "
 						+ "job-metrics wraps the tasks of traced @Scheduled jobs (schedule lag, job-metrics.instrument."
