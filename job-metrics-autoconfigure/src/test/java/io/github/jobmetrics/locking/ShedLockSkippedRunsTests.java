@@ -90,6 +90,11 @@ class ShedLockSkippedRunsTests {
 	}
 
 	@Test
+	void runsSkippedByALockHeldElsewhereCountNothingWhateverTheOrderOfTheAnnotations() {
+		twoInstances(LockAdviceInside.class, TracedFirstReport.class, "report");
+	}
+
+	@Test
 	void runsSkippedByALockHeldElsewhereCountNothingWithZeroCodeScheduledTracing() {
 		twoInstances(LockAdviceInside.class, PlainReport.class, "PlainReport.run",
 				"job-metrics.instrument.scheduled=true");
@@ -327,6 +332,19 @@ class ShedLockSkippedRunsTests {
 		@Scheduled(fixedDelay = 20)
 		@SchedulerLock(name = "report")
 		@TracedJob("report")
+		public void run() throws InterruptedException {
+			body();
+		}
+
+	}
+
+	// The same annotations in the other order, as the issue tried: Spring's advice order does not follow it.
+	static class TracedFirstReport extends Report {
+
+		@Override
+		@TracedJob("report")
+		@SchedulerLock(name = "report")
+		@Scheduled(fixedDelay = 20)
 		public void run() throws InterruptedException {
 			body();
 		}
