@@ -7,7 +7,7 @@ package io.github.jobmetrics;
  * thread (see {@link JobTracer}).
  * <p>
  * A run ends as a success unless {@link #failed(Throwable)} or {@link #retrying(Throwable)} was called
- * before {@link #close()}. Closing a run more than once has no further effect. A run is meant to be used by
+ * before {@link #close()} (or it was {@link #skipped()}, which counts it nowhere). Closing a run more than once has no further effect. A run is meant to be used by
  * the thread that runs the job, but may be marked and closed by other threads: what was marked before
  * {@code close()} is what gets recorded.
  *
@@ -57,6 +57,18 @@ public interface JobRun extends AutoCloseable {
 	void cancelled();
 
 	/**
+	 * Marks this run as skipped: it did none of its job's work, because a guard decided that another instance does
+	 * it (a distributed lock held elsewhere, such as ShedLock's). A skipped run is not a run of the job: closing it
+	 * counts no execution, records no duration, adds no worked time and leaves {@code job_last_success_timestamp_seconds}
+	 * where it was. The time it was in flight leaves {@code job_worked_seconds_total} when it ends; a read that saw
+	 * that time keeps the counter from falling, which then holds still until work passes it. A run also marked as failed or cancelled is counted
+	 * as that instead: it did something. Does nothing by default.
+	 * @since 0.3.0
+	 */
+	default void skipped() {
+	}
+
+	/**
 	 * Records when the work of this run was put on its queue, as Unix time in milliseconds (for example a JMS
 	 * message's {@code JMSTimestamp}): observes {@code job_queue_wait_seconds}, the time from then to the start
 	 * of this run, and moves {@code job_queue_last_enqueued_timestamp_seconds} forward to it if it is newer. A
@@ -70,7 +82,8 @@ public interface JobRun extends AutoCloseable {
 	}
 
 	/**
-	 * Ends this run: its whole duration becomes finished work and its execution is counted.
+	 * Ends this run: its whole duration becomes finished work and its execution is counted, unless it was
+	 * {@link #skipped() skipped}.
 	 */
 	@Override
 	void close();

@@ -11,6 +11,10 @@ class Invoices {
 
 	final List<String> done = new ArrayList<>();
 
+	void report() {
+		this.done.add("report");
+	}
+
 	void export() {
 		this.done.add("export");
 	}

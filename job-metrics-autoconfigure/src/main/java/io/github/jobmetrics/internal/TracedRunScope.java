@@ -39,6 +39,15 @@ public final class TracedRunScope {
 	// pays nothing for them.
 	private static volatile boolean scopesUsed;
 
+	// The runs whose scope is open on this thread, two slots per depth (index 0 the outermost): the run, then what
+	// the locks it asked for said (null: none asked, FALSE: refused and none granted, TRUE: one granted). Only kept
+	// once something reports locks (trackRuns()), so that without a distributed lock a run pays nothing for them.
+	// Each slot is cleared when its scope exits, so no thread keeps a run afterwards; an Object[] holding Booleans,
+	// like depth's int[], so that what a thread keeps is of no class of ours.
+	private static final ThreadLocal<@Nullable Object[]> runs = new ThreadLocal<>();
+
+	private static volatile boolean runsTracked;
+
 	private TracedRunScope() {
 	}
 
@@ -57,6 +66,9 @@ public final class TracedRunScope {
 		int outer = current[0];
 		if (run != JobRun.noop()) {
 			current[0] = outer + 1;
+			if (runsTracked) {
+				push(run, outer);
+			}
 		}
 		if (run instanceof ScopedRun scoped) {
 			open(scoped, outer);
@@ -76,6 +88,96 @@ public final class TracedRunScope {
 		}
 		if (scopesUsed) {
 			close(outer);
+		}
+		if (runsTracked) {
+			pop(outer);
+		}
+	}
+
+	/**
+	 * Keeps, from now on, the run of each scope that is entered, for {@link #lockRefused()} and
+	 * {@link #lockAcquired()} to find: for an integration that learns on the thread of a run whether a lock that
+	 * guards its work was granted.
+	 */
+	public static void trackRuns() {
+		if (!runsTracked) {
+			runsTracked = true;
+		}
+	}
+
+	/**
+	 * Reports that a lock was refused on this thread (another instance holds it). When the innermost run in scope
+	 * here leaves its scope having been refused a lock and granted none, it is marked
+	 * {@link JobRun#skipped() skipped}: the lock kept it from its work. A run granted a lock (before or after) did
+	 * work under it, and stays a run.
+	 */
+	public static void lockRefused() {
+		int slot = innermostSlot();
+		if (slot >= 0) {
+			@Nullable Object[] open = runs.get();
+			if (open[slot + 1] == null) {
+				open[slot + 1] = Boolean.FALSE;
+			}
+		}
+	}
+
+	/**
+	 * Reports that a lock was granted on this thread: the innermost run in scope here did work under it.
+	 */
+	public static void lockAcquired() {
+		int slot = innermostSlot();
+		if (slot >= 0) {
+			runs.get()[slot + 1] = Boolean.TRUE;
+		}
+	}
+
+	// The index of the innermost run in scope on this thread, -1 if none was kept.
+	private static int innermostSlot() {
+		int[] current = depth.get();
+		@Nullable Object[] open = runs.get();
+		if (current == null || open == null || current[0] == 0) {
+			return -1;
+		}
+		int slot = (current[0] - 1) * 2;
+		return (slot + 1 < open.length && open[slot] != null) ? slot : -1;
+	}
+
+	private static void push(JobRun run, int depth) {
+		@Nullable Object[] open = runs.get();
+		int slot = depth * 2;
+		if (open == null || open.length <= slot + 1) {
+			@Nullable Object[] grown = new Object[Math.max(8, slot * 2 + 2)];
+			if (open != null) {
+				System.arraycopy(open, 0, grown, 0, open.length);
+			}
+			open = grown;
+			runs.set(open);
+		}
+		open[slot] = run;
+		open[slot + 1] = null;
+	}
+
+	// Every run in scope at this depth or deeper leaves it: one refused its lock and granted none is skipped.
+	private static void pop(int outer) {
+		@Nullable Object[] open = runs.get();
+		if (open == null) {
+			return;
+		}
+		for (int slot = outer * 2; slot + 1 < open.length && open[slot] != null; slot += 2) {
+			if (open[slot + 1] == Boolean.FALSE) {
+				skip((JobRun) open[slot]);
+			}
+			open[slot] = null;
+			open[slot + 1] = null;
+		}
+	}
+
+	private static void skip(JobRun run) {
+		try {
+			run.skipped();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("mark a run that was refused its lock as skipped", ex);
 		}
 	}
 

@@ -41,6 +41,14 @@ import org.jspecify.annotations.Nullable;
  * and it sees every stripe the other saw (stripes are only ever added, never moved); its sum is at least the
  * other's sum. Two reads that overlap have no order to keep. Durations are never negative for the same reason.
  * <p>
+ * A skipped run ({@link #SKIPPED}, a run that a lock held elsewhere kept from doing any work) breaks that: its end
+ * adds its start instant back to {@code base} rather than the end instant, taking out of {@code F} the time it was in
+ * flight, so that it adds no worked time. A read while it was in flight may have seen that time already; so each
+ * stripe also keeps the largest value it returned ({@code lastWorked}) and returns at least that. After a skip that
+ * a read saw, the stripe's value holds still until the work of its other runs passes it: the counter never falls,
+ * and the work it then does not show is at most the in-flight time of skipped runs that a read saw, which a lock
+ * attempt keeps to milliseconds.
+ * <p>
  * {@code base} and {@code working * t} may overflow a {@code long} on their own; their sum is the true worked
  * time of the stripe, which fits, as does the sum over stripes, and two's complement arithmetic gives it
  * exactly.
@@ -65,6 +73,10 @@ final class InFlightRuns {
 	static final int RETRY = 2;
 
 	static final int CANCELLED = 3;
+
+	// A run that did no work (JobRun.skipped()): it leaves the runs in flight and is counted nowhere, and takes back
+	// the worked time it added while in flight.
+	static final int SKIPPED = 4;
 
 	private static final long MILLISECOND = 1_000_000;
 
@@ -120,7 +132,8 @@ final class InFlightRuns {
 	/**
 	 * Removes the run, counts it as finished with its result, and returns its duration, or -1 if it had already
 	 * been removed (then it counts nothing).
-	 * @param result how the run ended: {@link #SUCCESS}, {@link #FAILURE}, {@link #RETRY} or {@link #CANCELLED}
+	 * @param result how the run ended: {@link #SUCCESS}, {@link #FAILURE}, {@link #RETRY}, {@link #CANCELLED} or
+	 * {@link #SKIPPED}
 	 */
 	long remove(TrackedRun run, int result) {
 		Stripe stripe = run.stripe;
@@ -335,6 +348,10 @@ final class InFlightRuns {
 
 		long wallReadAt;
 
+		// The largest worked time a read returned: the floor of every later read, which a skipped run's end would
+		// otherwise take below it.
+		long lastWorked = Long.MIN_VALUE;
+
 		// Finished runs by result. Counted here, under the lock the end takes anyway, rather than in a Counter of
 		// their own, which would cost each run one more contended atomic update. A run leaves the in-flight count
 		// and enters the count of its result in one step.
@@ -401,7 +418,7 @@ final class InFlightRuns {
 			long now = now(clock.monotonicTime());
 			this.lastEndNanos = now;
 			if (run.working) {
-				this.base += now;
+				this.base += (result != SKIPPED) ? now : run.startNanos;
 				this.working--;
 			}
 			this.count--;
@@ -423,7 +440,10 @@ final class InFlightRuns {
 				case SUCCESS -> this.successes++;
 				case FAILURE -> this.failures++;
 				case RETRY -> this.retries++;
-				default -> this.cancellations++;
+				case CANCELLED -> this.cancellations++;
+				default -> {
+					// SKIPPED: counted nowhere.
+				}
 			}
 			if (result == SUCCESS
 					&& (this.lastSuccessWallMillis == NO_SUCCESS || now - this.wallReadAt >= MILLISECOND)) {
@@ -434,7 +454,12 @@ final class InFlightRuns {
 		}
 
 		final long workedNanos(long instant) {
-			return this.base + this.working * now(instant);
+			long worked = this.base + this.working * now(instant);
+			if (worked < this.lastWorked) {
+				return this.lastWorked;
+			}
+			this.lastWorked = worked;
+			return worked;
 		}
 
 	}

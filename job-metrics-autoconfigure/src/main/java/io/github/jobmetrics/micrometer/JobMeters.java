@@ -129,11 +129,13 @@ final class JobMeters {
 		return this.inFlight.start(this, !nested);
 	}
 
-	void end(TrackedRun run, @Nullable Throwable failure, boolean retry, boolean cancelled) {
-		int result = cancelled ? InFlightRuns.CANCELLED
+	// A skipped run leaves no trace but the in-flight gauges it was in while it ran: no execution and no duration,
+	// so that job_executions_total keeps summing to job_duration_seconds_count.
+	void end(TrackedRun run, @Nullable Throwable failure, boolean retry, boolean cancelled, boolean skipped) {
+		int result = skipped ? InFlightRuns.SKIPPED : cancelled ? InFlightRuns.CANCELLED
 				: (failure == null) ? InFlightRuns.SUCCESS : retry ? InFlightRuns.RETRY : InFlightRuns.FAILURE;
 		long nanos = this.inFlight.remove(run, result);
-		if (nanos < 0) {
+		if (nanos < 0 || skipped) {
 			return;
 		}
 		try {

@@ -47,7 +47,9 @@ import org.jspecify.annotations.Nullable;
  * that label had reached its cap; one series per label, at 0 from when the tracer is built</td></tr>
  * </table>
  * <p>
- * A failed run increments both {@code job.executions} and {@code job.exceptions}. Meters of a job are built
+ * A failed run increments both {@code job.executions} and {@code job.exceptions}. A run marked
+ * {@link JobRun#skipped() skipped} (a lock held elsewhere kept it from its work) is in {@code job.inflight} while it
+ * lasts and counts in no other meter. Meters of a job are built
  * on its first run, or ahead of it by {@link #register(String, String)} so that dashboards show 0 instead of
  * no data. A failure of the metrics code is logged and never reaches the job.
  * <p>

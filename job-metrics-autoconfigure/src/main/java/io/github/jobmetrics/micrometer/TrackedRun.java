@@ -40,6 +40,8 @@ final class TrackedRun implements JobRun, LabeledRun {
 
 	private volatile boolean cancelled;
 
+	private volatile boolean skipped;
+
 	TrackedRun(JobMeters meters, boolean working, InFlightRuns.Stripe stripe) {
 		this.meters = meters;
 		this.working = working;
@@ -72,6 +74,11 @@ final class TrackedRun implements JobRun, LabeledRun {
 		this.cancelled = true;
 	}
 
+	@Override
+	public void skipped() {
+		this.skipped = true;
+	}
+
 	private void mark(Throwable failure, boolean retry) {
 		this.retry = retry;
 		this.failure = failure;
@@ -80,7 +87,9 @@ final class TrackedRun implements JobRun, LabeledRun {
 	@Override
 	public void close() {
 		Throwable failure = this.failure;
-		this.meters.end(this, failure, failure != null && this.retry, this.cancelled);
+		boolean cancelled = this.cancelled;
+		this.meters.end(this, failure, failure != null && this.retry, cancelled,
+				this.skipped && failure == null && !cancelled);
 	}
 
 	@Override

@@ -78,6 +78,13 @@ final class ObservedRun implements JobRun, ScopedRun {
 		this.cancelled = true;
 	}
 
+	// Without it a run that a lock skipped would count as a success wherever a tracing bridge is present. Its span
+	// stays: the lock attempt happened.
+	@Override
+	public void skipped() {
+		this.run.skipped();
+	}
+
 	private void mark(Throwable failure, boolean retry) {
 		this.retry = retry;
 		this.failure = failure;

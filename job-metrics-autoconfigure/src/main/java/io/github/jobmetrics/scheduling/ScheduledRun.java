@@ -48,6 +48,7 @@ final class ScheduledRun implements SchedulingAwareRunnable {
 		// As for a @TracedJob method: runs that the body starts on this thread (a traced service it calls) are
 		// nested, so that they add no worked time of their own and the thread is counted once. The noop run (an
 		// explicit @TracedJob traces the task, or the tracer failed) enters no scope and hides nothing.
+		// It is also where a lock refused on this thread finds the run to skip.
 		int outer = TracedRunScope.enter(run);
 		try {
 			this.task.run();
