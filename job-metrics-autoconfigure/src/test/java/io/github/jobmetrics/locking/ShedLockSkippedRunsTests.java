@@ -17,6 +17,7 @@ import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsLockingAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsSchedulingAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
@@ -65,7 +66,8 @@ class ShedLockSkippedRunsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(BootMetricsAutoConfigurations.with(TaskSchedulingAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class, JobMetricsLockingAutoConfiguration.class));
+				JobMetricsAutoConfiguration.class, JobMetricsSchedulingAutoConfiguration.class,
+				JobMetricsLockingAutoConfiguration.class));
 
 	@BeforeEach
 	void createLockTable() throws Exception {
