@@ -1,7 +1,6 @@
 package io.github.jobmetrics.scheduling;
 
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
-import io.micrometer.core.instrument.Gauge;
+import io.github.jobmetrics.internal.ScheduleLagTimers;
+import io.github.jobmetrics.internal.SchedulePoolGauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.commons.logging.Log;
@@ -38,11 +38,6 @@ import org.springframework.util.ReflectionUtils;
 final class ScheduledJobs {
 
 	private static final Log logger = LogFactory.getLog(ScheduledJobs.class);
-
-	static final List<Duration> LAG_BUCKETS = List.of(Duration.ofMillis(1), Duration.ofMillis(5),
-			Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500),
-			Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-			Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10));
 
 	private static final ScheduledJob AMBIGUOUS = new ScheduledJob("", "", false);
 
@@ -193,20 +188,13 @@ final class ScheduledJobs {
 		}
 		String pool = this.pools.poolOf(task);
 		if (pool != null && this.poolOfJob.putIfAbsent(job, pool) == null) {
-			Gauge.builder("job.schedule.pool", () -> 1)
-				.description("1 for each scheduled job, tagged with the scheduler pool that runs it: joins its "
-						+ "job_worked_seconds_total to that pool's job_worker_capacity")
-				.tags("job.name", job.name(), "queue", job.queue(), "pool", pool)
-				.register(this.registry);
+			SchedulePoolGauges.register(this.registry, job.name(), job.queue(), pool);
 		}
 	}
 
 	private Timer lagTimer(ScheduledJob job) {
-		return this.lagTimers.computeIfAbsent(job, (key) -> Timer.builder("job.schedule.lag")
-			.description("How late runs of a scheduled job started, against the time their schedule planned")
-			.tags("job.name", key.name(), "queue", key.queue())
-			.serviceLevelObjectives(LAG_BUCKETS.toArray(Duration[]::new))
-			.register(this.registry));
+		return this.lagTimers.computeIfAbsent(job,
+				(key) -> ScheduleLagTimers.register(this.registry, key.name(), key.queue()));
 	}
 
 }
