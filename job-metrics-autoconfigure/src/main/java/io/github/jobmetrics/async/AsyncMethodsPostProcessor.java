@@ -2,10 +2,13 @@ package io.github.jobmetrics.async;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.aop.TracedJobAdvisor;
+import io.github.jobmetrics.internal.MeteringFailures;
 import io.micrometer.core.instrument.Clock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,8 +23,11 @@ import org.springframework.aop.framework.Advised;
 import org.springframework.aop.interceptor.AsyncExecutionInterceptor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Puts the tracing of {@code @Async} methods on the executor's thread, whatever the order in which Spring built
@@ -40,7 +46,7 @@ import org.springframework.core.Ordered;
  *
  * @since 0.3.0
  */
-public final class AsyncMethodsPostProcessor implements BeanPostProcessor, Ordered {
+public final class AsyncMethodsPostProcessor implements BeanPostProcessor, SmartInitializingSingleton, Ordered {
 
 	private static final Log logger = LogFactory.getLog(AsyncMethodsPostProcessor.class);
 
@@ -49,6 +55,8 @@ public final class AsyncMethodsPostProcessor implements BeanPostProcessor, Order
 	private final Supplier<Clock> clock;
 
 	private final boolean traceAll;
+
+	private final Set<String> jobs = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates the post-processor; what it is given is looked up on first use.
@@ -125,9 +133,42 @@ public final class AsyncMethodsPostProcessor implements BeanPostProcessor, Order
 			Pointcut untraced = new UntracedPointcut(pointcut, (alreadyTraced != null) ? alreadyTraced
 					: traced.isEmpty() ? null : traced.get(0).getPointcut());
 			proxy.addAdvisor(position, new DefaultPointcutAdvisor(untraced, new AsyncJobInterceptor(this.tracer)));
+			collectJobs(proxy, untraced);
 		}
 		boolean emptyWrappers = !outside.isEmpty() && outside.stream().allMatch((wrapper) -> wrapper.getAdvisors().length == 0);
 		return emptyWrappers ? proxy : outermost;
+	}
+
+	// The zero-code jobs of a bean, named as its interceptor names them, for their meters to be built at start-up.
+	private void collectJobs(Advised proxy, Pointcut untraced) {
+		Class<?> targetClass = proxy.getTargetClass();
+		if (targetClass == null) {
+			return;
+		}
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		if (!untraced.getClassFilter().matches(userClass)) {
+			return;
+		}
+		ReflectionUtils.doWithMethods(userClass, (method) -> {
+			if (untraced.getMethodMatcher().matches(method, userClass)) {
+				this.jobs.add(userClass.getSimpleName() + "." + method.getName());
+			}
+		}, ReflectionUtils.USER_DECLARED_METHODS);
+	}
+
+	/**
+	 * Builds the meters of every zero-code {@code @Async} job of the singletons, so that dashboards show 0 rather
+	 * than no data before its first call.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		try {
+			JobTracer jobTracer = this.tracer.get();
+			this.jobs.forEach((job) -> jobTracer.register(job, null));
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("register the zero-code @Async jobs " + this.jobs, ex);
+		}
 	}
 
 	// The advisors of job-metrics among the first "before" ones of a proxy, removed from it.

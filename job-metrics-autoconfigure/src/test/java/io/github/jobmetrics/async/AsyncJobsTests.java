@@ -176,6 +176,10 @@ class AsyncJobsTests {
 		this.contextRunner.withUserConfiguration(order, PlainJobs.class)
 			.withPropertyValues("job-metrics.instrument.async=true")
 			.run((context) -> {
+				// Built at start-up: dashboards show 0 before the first call.
+				assertThat(executions(context, "PlainJobs.export", "success")).isZero();
+				assertThat(context.getBean(MeterRegistry.class).find("job.executions")
+					.tags("job.name", "PlainJobs.export", "result", "success").functionCounter()).isNotNull();
 				context.getBean(Gate.class).release.countDown();
 				PlainJobs plain = context.getBean(PlainJobs.class);
 				assertThat(plain.export(false).get(10, TimeUnit.SECONDS)).isEqualTo("exported");
