@@ -112,12 +112,15 @@ public final class AsyncMethodsPostProcessor implements BeanPostProcessor, Smart
 					+ "': the runs of its traced @Async methods may start on the caller's thread");
 			return outermost;
 		}
+		// Found first, added inside, then removed from where they were: a failure half-way leaves a run on the
+		// caller's thread, never no run, nor two.
+		List<Advised> holders = new ArrayList<>();
 		List<TracedJobAdvisor> traced = new ArrayList<>();
 		for (Advised wrapper : outside) {
-			takeTracedAdvisors(wrapper, wrapper.getAdvisors().length, traced);
+			findTracedAdvisors(wrapper, wrapper.getAdvisors().length, holders, traced);
 		}
-		takeTracedAdvisors(proxy, async, traced);
-		Pointcut alreadyTraced = tracedPointcut(proxy);
+		findTracedAdvisors(proxy, async, holders, traced);
+		Pointcut alreadyTraced = tracedPointcut(proxy, async);
 		if (traced.isEmpty() && alreadyTraced == null && !this.traceAll) {
 			// Nothing of this bean is traced: its calls need no submission time.
 			return outermost;
@@ -129,13 +132,18 @@ public final class AsyncMethodsPostProcessor implements BeanPostProcessor, Smart
 		for (TracedJobAdvisor advisor : traced) {
 			proxy.addAdvisor(position++, advisor);
 		}
+		for (int i = 0; i < traced.size(); i++) {
+			// The first occurrence: in this proxy, the one before the async advisor.
+			holders.get(i).removeAdvisor(traced.get(i));
+		}
 		if (this.traceAll) {
 			Pointcut untraced = new UntracedPointcut(pointcut, (alreadyTraced != null) ? alreadyTraced
 					: traced.isEmpty() ? null : traced.get(0).getPointcut());
 			proxy.addAdvisor(position, new DefaultPointcutAdvisor(untraced, new AsyncJobInterceptor(this.tracer)));
 			collectJobs(proxy, untraced);
 		}
-		boolean emptyWrappers = !outside.isEmpty() && outside.stream().allMatch((wrapper) -> wrapper.getAdvisors().length == 0);
+		boolean emptyWrappers = !outside.isEmpty()
+				&& outside.stream().allMatch((wrapper) -> wrapper.getAdvisors().length == 0);
 		return emptyWrappers ? proxy : outermost;
 	}
 
@@ -171,20 +179,23 @@ public final class AsyncMethodsPostProcessor implements BeanPostProcessor, Smart
 		}
 	}
 
-	// The advisors of job-metrics among the first "before" ones of a proxy, removed from it.
-	private static void takeTracedAdvisors(Advised proxy, int before, List<TracedJobAdvisor> taken) {
+	// The advisors of job-metrics among the first "before" ones of a proxy, with the proxy that holds each.
+	private static void findTracedAdvisors(Advised proxy, int before, List<Advised> holders,
+			List<TracedJobAdvisor> found) {
 		Advisor[] advisors = proxy.getAdvisors();
 		for (int i = 0; i < before; i++) {
 			if (advisors[i] instanceof TracedJobAdvisor traced) {
-				proxy.removeAdvisor(traced);
-				taken.add(traced);
+				holders.add(proxy);
+				found.add(traced);
 			}
 		}
 	}
 
-	private static @Nullable Pointcut tracedPointcut(Advised proxy) {
-		for (Advisor advisor : proxy.getAdvisors()) {
-			if (advisor instanceof TracedJobAdvisor traced) {
+	// The pointcut of job-metrics' advisor where it already is inside the async advisor.
+	private static @Nullable Pointcut tracedPointcut(Advised proxy, int async) {
+		Advisor[] advisors = proxy.getAdvisors();
+		for (int i = async + 1; i < advisors.length; i++) {
+			if (advisors[i] instanceof TracedJobAdvisor traced) {
 				return traced.getPointcut();
 			}
 		}
