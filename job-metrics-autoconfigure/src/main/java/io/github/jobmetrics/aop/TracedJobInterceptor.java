@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.internal.AsyncSubmissions;
 import io.github.jobmetrics.internal.Deliveries;
 import io.github.jobmetrics.internal.Deliveries.Redelivery;
 import io.github.jobmetrics.internal.Deliveries.RedeliveryRule;
@@ -78,6 +79,8 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		JobRun run = start(traced);
 		RedeliveryRule redelivery = claimDelivery(run, traced);
 		traced.observeEnqueueTime(run, invocation);
+		// An @Async call: how long it waited for a thread of its executor.
+		AsyncSubmissions.observe(run, invocation);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
 		int outer = TracedRunScope.enter(run);
 		boolean endsLater = false;

@@ -300,6 +300,13 @@ public class JobMetricsProperties {
 		 */
 		private boolean quartz = true;
 
+		/**
+		 * Whether to trace every @Async method as a job named SimpleClassName.method with no queue, as if
+		 * annotated with @TracedJob: a run on the executor's thread that lasts the method's body. A method or
+		 * class with its own @TracedJob keeps it.
+		 */
+		private boolean async;
+
 		public boolean isScheduled() {
 			return this.scheduled;
 		}
@@ -322,6 +329,14 @@ public class JobMetricsProperties {
 
 		public void setQuartz(boolean quartz) {
 			this.quartz = quartz;
+		}
+
+		public boolean isAsync() {
+			return this.async;
+		}
+
+		public void setAsync(boolean async) {
+			this.async = async;
 		}
 
 	}
