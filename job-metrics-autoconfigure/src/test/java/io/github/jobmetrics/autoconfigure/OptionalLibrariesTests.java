@@ -87,6 +87,11 @@ class OptionalLibrariesTests {
 		ASYNC("io.github.jobmetrics.async", "org.springframework.scheduling.annotation.Async",
 				"org.springframework.aop.interceptor.AsyncExecution"),
 
+		// With Spring's Quartz support, which lies in SCHEDULING's packages (so hiding those hides it too).
+		QUARTZ("io.github.jobmetrics.quartz", "org.quartz.", "org.springframework.scheduling.quartz."),
+
+		SHEDLOCK("io.github.jobmetrics.locking", "net.javacrumbs.shedlock."),
+
 		ACTUATOR_ENDPOINT("io.github.jobmetrics.endpoint", "org.springframework.boot.actuate.endpoint."),
 
 		PROMETHEUS("io.github.jobmetrics.prometheus", "io.micrometer.prometheusmetrics.", "io.prometheus.");
@@ -219,6 +224,8 @@ class OptionalLibrariesTests {
 			case TRACING -> "io.micrometer.tracing.Tracer";
 			case SCHEDULING -> "org.springframework.scheduling.annotation.SchedulingConfigurer";
 			case ASYNC -> "org.springframework.scheduling.annotation.AsyncAnnotationAdvisor";
+			case QUARTZ -> "org.quartz.Scheduler";
+			case SHEDLOCK -> "net.javacrumbs.shedlock.core.LockProvider";
 			case ACTUATOR_ENDPOINT -> "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
 			case PROMETHEUS -> "io.micrometer.prometheusmetrics.PrometheusMeterRegistry";
 		};
