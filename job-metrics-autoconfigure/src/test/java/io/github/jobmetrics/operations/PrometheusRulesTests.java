@@ -36,6 +36,12 @@ class PrometheusRulesTests {
 
 	private static final Path TESTS = Path.of("src/test/resources/prometheus-rules");
 
+	private static final String RUNBOOKS = "https://github.com/job-metrics/job-metrics/blob/main/docs/operations.md";
+
+	// Alerts whose runbook link is still the plain one on main, without the job_metrics_runbooks template: the lag
+	// alert, whose annotations the heartbeat work of issue 23 rewrites; it takes the template when the two meet.
+	private static final Set<String> PLAIN_RUNBOOK_LINKS = Set.of("JobQueueLagHigh");
+
 	private static final Set<String> PAGES = Set.of("JobQueueLagHigh", "JobQueueWaitHigh", "JobStale",
 			"JobMetricsTargetDown");
 
@@ -92,19 +98,21 @@ class PrometheusRulesTests {
 			assertThat((String) annotations.get("summary")).as("summary of " + name).isNotBlank();
 			assertThat((String) annotations.get("description")).as("description of " + name).contains("$value");
 			String runbook = (String) annotations.get("runbook_url");
+			String anchor = "#" + name.toLowerCase();
 			assertThat(runbook).as("runbook of " + name)
-				.isEqualTo("https://github.com/job-metrics/job-metrics/blob/main/docs/operations.md#"
-						+ name.toLowerCase());
+				.isEqualTo(PLAIN_RUNBOOK_LINKS.contains(name) ? RUNBOOKS + anchor
+						: "{{ with query \"job_metrics_runbooks\" }}{{ . | first | label \"url\" }}{{ else }}" + RUNBOOKS
+								+ "{{ end }}" + anchor);
 			assertThat(anchors).as("runbook section of %s in docs/operations.md", name).contains(name.toLowerCase());
 		});
 		assertThat(pages).as("alerts that page: user impact only").containsExactlyInAnyOrderElementsOf(PAGES);
 	}
 
 	@Test
-	void thresholdPatternOfTheOperationsGuideIsTheOneTested() throws IOException {
+	void thresholdAndRunbookLinkPatternsOfTheOperationsGuideAreTheOnesTested() throws IOException {
 		String guide = normalized(Files.readString(OPERATIONS));
-		String thresholds = normalized(Files.readString(TESTS.resolve("thresholds.yml")));
-		assertThat(guide).contains(thresholds);
+		assertThat(guide).contains(normalized(Files.readString(TESTS.resolve("thresholds.yml"))));
+		assertThat(guide).contains(normalized(Files.readString(TESTS.resolve("runbook-links.yml"))));
 	}
 
 	// Every promtool test file of the shipped rules: one per evaluation interval (minutes, and days of samples).
