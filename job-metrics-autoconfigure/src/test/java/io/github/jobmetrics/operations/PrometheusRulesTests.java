@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -35,7 +36,11 @@ class PrometheusRulesTests {
 
 	private static final Path TESTS = Path.of("src/test/resources/prometheus-rules");
 
-	private static final Path RULE_TESTS = TESTS.resolve("prometheus-rules.test.yml");
+	private static final String RUNBOOKS = "https://github.com/job-metrics/job-metrics/blob/main/docs/operations.md";
+
+	// Alerts whose runbook link is still the plain one on main, without the job_metrics_runbooks template: the lag
+	// alert, whose annotations the heartbeat work of issue 23 rewrites; it takes the template when the two meet.
+	private static final Set<String> PLAIN_RUNBOOK_LINKS = Set.of("JobQueueLagHigh");
 
 	private static final Set<String> PAGES = Set.of("JobQueueLagHigh", "JobQueueWaitHigh", "JobStale",
 			"JobMetricsTargetDown");
@@ -54,17 +59,22 @@ class PrometheusRulesTests {
 
 	@Test
 	void promtoolUnitTestsOfTheRulesPass() throws Exception {
-		String output = promtool(TESTS, "test", "rules", RULE_TESTS.getFileName().toString());
-		assertThat(output).contains("SUCCESS");
+		List<String> arguments = new ArrayList<>(List.of("test", "rules"));
+		ruleTests().forEach((file) -> arguments.add(file.getFileName().toString()));
+		assertThat(arguments).hasSizeGreaterThan(3);
+		String output = promtool(TESTS, arguments.toArray(String[]::new));
+		assertThat(output).contains("SUCCESS").doesNotContain("FAILED");
 	}
 
 	@Test
 	void everyAlertIsTestedFiringAndSilent() throws IOException {
 		Map<String, List<Integer>> firingCounts = new LinkedHashMap<>();
-		for (Map<String, Object> test : list(yaml(Files.readString(RULE_TESTS)).get("tests"))) {
-			for (Map<String, Object> alertTest : list(test.get("alert_rule_test"))) {
-				firingCounts.computeIfAbsent((String) alertTest.get("alertname"), (name) -> new ArrayList<>())
-					.add(list(alertTest.get("exp_alerts")).size());
+		for (Path file : ruleTests()) {
+			for (Map<String, Object> test : list(yaml(Files.readString(file)).get("tests"))) {
+				for (Map<String, Object> alertTest : list(test.get("alert_rule_test"))) {
+					firingCounts.computeIfAbsent((String) alertTest.get("alertname"), (name) -> new ArrayList<>())
+						.add(list(alertTest.get("exp_alerts")).size());
+				}
 			}
 		}
 		for (String alert : alerts().keySet()) {
@@ -88,19 +98,28 @@ class PrometheusRulesTests {
 			assertThat((String) annotations.get("summary")).as("summary of " + name).isNotBlank();
 			assertThat((String) annotations.get("description")).as("description of " + name).contains("$value");
 			String runbook = (String) annotations.get("runbook_url");
+			String anchor = "#" + name.toLowerCase();
 			assertThat(runbook).as("runbook of " + name)
-				.isEqualTo("https://github.com/job-metrics/job-metrics/blob/main/docs/operations.md#"
-						+ name.toLowerCase());
+				.isEqualTo(PLAIN_RUNBOOK_LINKS.contains(name) ? RUNBOOKS + anchor
+						: "{{ with query \"job_metrics_runbooks\" }}{{ . | first | label \"url\" }}{{ else }}" + RUNBOOKS
+								+ "{{ end }}" + anchor);
 			assertThat(anchors).as("runbook section of %s in docs/operations.md", name).contains(name.toLowerCase());
 		});
 		assertThat(pages).as("alerts that page: user impact only").containsExactlyInAnyOrderElementsOf(PAGES);
 	}
 
 	@Test
-	void thresholdPatternOfTheOperationsGuideIsTheOneTested() throws IOException {
+	void thresholdAndRunbookLinkPatternsOfTheOperationsGuideAreTheOnesTested() throws IOException {
 		String guide = normalized(Files.readString(OPERATIONS));
-		String thresholds = normalized(Files.readString(TESTS.resolve("thresholds.yml")));
-		assertThat(guide).contains(thresholds);
+		assertThat(guide).contains(normalized(Files.readString(TESTS.resolve("thresholds.yml"))));
+		assertThat(guide).contains(normalized(Files.readString(TESTS.resolve("runbook-links.yml"))));
+	}
+
+	// Every promtool test file of the shipped rules: one per evaluation interval (minutes, and days of samples).
+	private static List<Path> ruleTests() throws IOException {
+		try (Stream<Path> files = Files.list(TESTS)) {
+			return files.filter((path) -> path.getFileName().toString().endsWith(".test.yml")).sorted().toList();
+		}
 	}
 
 	static Map<String, Map<String, Object>> alerts() throws IOException {
@@ -155,7 +174,7 @@ class PrometheusRulesTests {
 		return (Map<String, Object>) value;
 	}
 
-	private static String promtool(Path directory, String... arguments) throws Exception {
+	static String promtool(Path directory, String... arguments) throws Exception {
 		List<String> command = new ArrayList<>();
 		command.add(promtoolExecutable());
 		command.addAll(List.of(arguments));

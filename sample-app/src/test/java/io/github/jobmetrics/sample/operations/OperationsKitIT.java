@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * Only the test copy of the rules differs from the shipped file: every {@code for:} is shortened to 5 s, so that
  * the suite stays quick. The stuck threshold of {@code stuck-report} (5 s) is set the documented way, with a
- * {@code job_metrics_stuck_threshold_seconds} rule of its own.
+ * {@code job_metrics_stuck_threshold_seconds} rule of its own; its stall threshold defaults to it, so its hanging run,
+ * which never ends while no other run of it does, also fires {@code JobStalled} for the app's instance.
  * <p>
  * Then every recording rule, and every query of the Grafana dashboard with its variables substituted as Grafana
  * would, must return data from that Prometheus. The queue-wait and lag queries need the meters of issue 9
@@ -69,6 +70,10 @@ class OperationsKitIT {
 			        expr: vector(5)
 			        labels:
 			          job_name: stuck-report
+			      - record: job_metrics_stall_threshold_seconds
+			        expr: vector(5)
+			        labels:
+			          job_name: experiment
 			""";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -140,12 +145,31 @@ class OperationsKitIT {
 	}
 
 	@Test
+	void aHangingJobStallsItsInstanceAndTheStallReachesTheWebhook() {
+		await("JobStalled at the webhook (Alertmanager log: " + alertmanager.log() + ")").atMost(WAIT)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> firing("JobStalled", "stuck-report") != null);
+		JsonNode stalled = firing("JobStalled", "stuck-report");
+		assertThat(stalled.path("labels").path("severity").asString()).isEqualTo("notify");
+		assertThat(stalled.path("labels").path("job").asString()).isEqualTo("sample-app");
+		assertThat(stalled.path("labels").path("instance").asString()).isNotEmpty();
+		assertThat(stalled.path("annotations").path("summary").asString())
+			.matches("Job stuck-report on \\S+ has ended no run for [0-9.]+s");
+		assertThat(stalled.path("annotations").path("description").asString()).contains("more than its threshold of 5s");
+		assertThat(stalled.path("annotations").path("runbook_url").asString()).endsWith("#jobstalled");
+		// A job whose runs end is not stalled, however busy: the experiment's workers always are, and its stall
+		// threshold is 5 s too, shorter than its longest runs.
+		assertThat(webhook.alerts()).noneMatch((alert) -> "JobStalled".equals(alertname(alert))
+				&& !"stuck-report".equals(alert.path("labels").path("job_name").asString()));
+	}
+
+	@Test
 	void everyShippedRuleLoadsAndEvaluatesWithoutError() throws IOException {
 		int shipped = rules(resource("META-INF/job-metrics/prometheus-rules.yml")).size();
 		await("every rule evaluated").atMost(WAIT).untilAsserted(() -> {
 			List<JsonNode> rules = new ArrayList<>();
 			get("/api/v1/rules", "").path("groups").forEach((group) -> group.path("rules").forEach(rules::add));
-			assertThat(rules).hasSize(shipped + 1);
+			assertThat(rules).hasSize(shipped + 2);
 			assertThat(rules).allSatisfy((rule) -> {
 				assertThat(rule.path("health").asString()).as(rule.path("name").asString()).isEqualTo("ok");
 				assertThat(rule.path("lastEvaluation").asString()).doesNotStartWith("0001");
