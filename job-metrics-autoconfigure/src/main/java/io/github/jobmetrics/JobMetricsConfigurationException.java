@@ -5,7 +5,7 @@ package io.github.jobmetrics;
  * invalid. It names what is at fault, the problem and the fix; Spring Boot reports it through a failure
  * analyzer.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public class JobMetricsConfigurationException extends RuntimeException {
 

@@ -24,7 +24,7 @@ import org.springframework.core.annotation.AliasFor;
  * void exportInvoices() { ... }
  * </pre>
  *
- * @since 0.1.0
+ * @since 0.3.0
  * @see JobTracer
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
@@ -63,7 +63,7 @@ public @interface TracedJob {
 	 * message's own timestamp is taken from the listener container (see the README's "Message listeners").
 	 * An invalid expression fails start-up; one that fails on a call is logged and the job runs on.
 	 * @return the expression, or empty for none
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	String enqueuedAt() default "";
 

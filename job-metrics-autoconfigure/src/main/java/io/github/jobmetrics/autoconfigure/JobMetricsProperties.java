@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Configuration of job-metrics, under {@code job-metrics}.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 @ConfigurationProperties("job-metrics")
 public class JobMetricsProperties {
@@ -168,7 +168,7 @@ public class JobMetricsProperties {
 	/**
 	 * Returns the most distinct job names to report.
 	 * @return the cap on job_name values
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int getMaxJobNames() {
 		return this.maxJobNames;
@@ -177,7 +177,7 @@ public class JobMetricsProperties {
 	/**
 	 * Sets the most distinct job names to report.
 	 * @param maxJobNames the cap on job_name values, at least 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public void setMaxJobNames(int maxJobNames) {
 		this.maxJobNames = maxJobNames;
@@ -186,7 +186,7 @@ public class JobMetricsProperties {
 	/**
 	 * Returns the most distinct queues to report, besides "none".
 	 * @return the cap on queue values
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int getMaxQueues() {
 		return this.maxQueues;
@@ -195,7 +195,7 @@ public class JobMetricsProperties {
 	/**
 	 * Sets the most distinct queues to report, besides "none".
 	 * @param maxQueues the cap on queue values, at least 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public void setMaxQueues(int maxQueues) {
 		this.maxQueues = maxQueues;
@@ -204,7 +204,7 @@ public class JobMetricsProperties {
 	/**
 	 * Returns the most distinct exception names to report.
 	 * @return the cap on exception values
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int getMaxExceptionNames() {
 		return this.maxExceptionNames;
@@ -213,7 +213,7 @@ public class JobMetricsProperties {
 	/**
 	 * Sets the most distinct exception names to report.
 	 * @param maxExceptionNames the cap on exception values, at least 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public void setMaxExceptionNames(int maxExceptionNames) {
 		this.maxExceptionNames = maxExceptionNames;
@@ -367,7 +367,7 @@ public class JobMetricsProperties {
 	/**
 	 * The /actuator/jobs endpoint.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Endpoint {
 
@@ -437,7 +437,7 @@ public class JobMetricsProperties {
 	/**
 	 * What a graceful shutdown waits for before the web server stops.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Shutdown {
 
@@ -450,8 +450,9 @@ public class JobMetricsProperties {
 
 		/**
 		 * Longest interval at which anything scrapes the application: after the last run ends, a graceful shutdown
-		 * waits at most this long for every scraper to read the final values. Shortened, with a warning, when
-		 * spring.lifecycle.timeout-per-shutdown-phase is shorter.
+		 * waits at most this long for every scraper to read the final values. Shortened, with a warning, to
+		 * spring.lifecycle.timeout-per-shutdown-phase less its margin (a tenth of it, at most 1s) when it is not
+		 * shorter than that.
 		 */
 		private Duration scrapeInterval = Duration.ofSeconds(15);
 
@@ -476,7 +477,7 @@ public class JobMetricsProperties {
 	/**
 	 * One Observation per run, so that micrometer-tracing makes one span per run.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Observation {
 
@@ -500,7 +501,7 @@ public class JobMetricsProperties {
 	/**
 	 * Prometheus-only features.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Prometheus {
 
