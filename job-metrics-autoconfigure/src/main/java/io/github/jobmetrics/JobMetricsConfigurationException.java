@@ -11,10 +11,19 @@ public class JobMetricsConfigurationException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/**
+	 * The property key or annotated method at fault.
+	 */
 	private final String subject;
 
+	/**
+	 * What is wrong with it.
+	 */
 	private final String problem;
 
+	/**
+	 * How to fix it.
+	 */
 	private final String action;
 
 	/**

@@ -109,58 +109,104 @@ public class JobMetricsProperties {
 	 */
 	private final Prometheus prometheus = new Prometheus();
 
+	/**
+	 * {@return the value of {@code job-metrics.enabled}}
+	 */
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
+	/**
+	 * Sets {@code job-metrics.enabled}.
+	 * @param enabled the new value
+	 */
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
 	}
 
+	/**
+	 * {@return the value of {@code job-metrics.buckets}}
+	 */
 	public List<Duration> getBuckets() {
 		return this.buckets;
 	}
 
+	/**
+	 * Sets {@code job-metrics.buckets}.
+	 * @param buckets the new value
+	 */
 	public void setBuckets(List<Duration> buckets) {
 		this.buckets = buckets;
 	}
 
+	/**
+	 * {@return the value of {@code job-metrics.queue-wait-buckets}}
+	 */
 	public List<Duration> getQueueWaitBuckets() {
 		return this.queueWaitBuckets;
 	}
 
+	/**
+	 * Sets {@code job-metrics.queue-wait-buckets}.
+	 * @param queueWaitBuckets the new value
+	 */
 	public void setQueueWaitBuckets(List<Duration> queueWaitBuckets) {
 		this.queueWaitBuckets = queueWaitBuckets;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.jms.*} settings}
+	 */
 	public Jms getJms() {
 		return this.jms;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.kafka.*} settings}
+	 */
 	public Kafka getKafka() {
 		return this.kafka;
 	}
 
+	/**
+	 * {@return the value of {@code job-metrics.retry-exceptions}}
+	 */
 	public List<String> getRetryExceptions() {
 		return this.retryExceptions;
 	}
 
+	/**
+	 * Sets {@code job-metrics.retry-exceptions}.
+	 * @param retryExceptions the new value
+	 */
 	public void setRetryExceptions(List<String> retryExceptions) {
 		this.retryExceptions = retryExceptions;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.jobs.*} settings, by job name}
+	 */
 	public Map<String, Job> getJobs() {
 		return this.jobs;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.instrument.*} settings}
+	 */
 	public Instrument getInstrument() {
 		return this.instrument;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.endpoint.*} settings}
+	 */
 	public Endpoint getEndpoint() {
 		return this.endpoint;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.amqp.*} settings}
+	 */
 	public Amqp getAmqp() {
 		return this.amqp;
 	}
@@ -219,14 +265,23 @@ public class JobMetricsProperties {
 		this.maxExceptionNames = maxExceptionNames;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.shutdown.*} settings}
+	 */
 	public Shutdown getShutdown() {
 		return this.shutdown;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.observation.*} settings}
+	 */
 	public Observation getObservation() {
 		return this.observation;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.prometheus.*} settings}
+	 */
 	public Prometheus getPrometheus() {
 		return this.prometheus;
 	}
@@ -253,22 +308,39 @@ public class JobMetricsProperties {
 		 */
 		private final Map<String, String> tags = new LinkedHashMap<>();
 
+		/**
+		 * {@return the value of {@code job-metrics.jobs.<name>.buckets}}
+		 */
 		public @Nullable List<Duration> getBuckets() {
 			return this.buckets;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.jobs.<name>.queue-wait-buckets}}
+		 */
 		public @Nullable List<Duration> getQueueWaitBuckets() {
 			return this.queueWaitBuckets;
 		}
 
+		/**
+		 * Sets {@code job-metrics.jobs.<name>.queue-wait-buckets}.
+		 * @param queueWaitBuckets the new value
+		 */
 		public void setQueueWaitBuckets(@Nullable List<Duration> queueWaitBuckets) {
 			this.queueWaitBuckets = queueWaitBuckets;
 		}
 
+		/**
+		 * Sets {@code job-metrics.jobs.<name>.buckets}.
+		 * @param buckets the new value
+		 */
 		public void setBuckets(@Nullable List<Duration> buckets) {
 			this.buckets = buckets;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.jobs.<name>.tags.*}}
+		 */
 		public Map<String, String> getTags() {
 			return this.tags;
 		}
@@ -307,34 +379,62 @@ public class JobMetricsProperties {
 		 */
 		private boolean async;
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.scheduled}}
+		 */
 		public boolean isScheduled() {
 			return this.scheduled;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.scheduled}.
+		 * @param scheduled the new value
+		 */
 		public void setScheduled(boolean scheduled) {
 			this.scheduled = scheduled;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.listeners}}
+		 */
 		public boolean isListeners() {
 			return this.listeners;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.listeners}.
+		 * @param listeners the new value
+		 */
 		public void setListeners(boolean listeners) {
 			this.listeners = listeners;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.quartz}}
+		 */
 		public boolean isQuartz() {
 			return this.quartz;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.quartz}.
+		 * @param quartz the new value
+		 */
 		public void setQuartz(boolean quartz) {
 			this.quartz = quartz;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.async}}
+		 */
 		public boolean isAsync() {
 			return this.async;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.async}.
+		 * @param async the new value
+		 */
 		public void setAsync(boolean async) {
 			this.async = async;
 		}
@@ -354,10 +454,17 @@ public class JobMetricsProperties {
 		 */
 		private int maxDeliveries = 10;
 
+		/**
+		 * {@return the value of {@code job-metrics.jms.max-deliveries}}
+		 */
 		public int getMaxDeliveries() {
 			return this.maxDeliveries;
 		}
 
+		/**
+		 * Sets {@code job-metrics.jms.max-deliveries}.
+		 * @param maxDeliveries the new value
+		 */
 		public void setMaxDeliveries(int maxDeliveries) {
 			this.maxDeliveries = maxDeliveries;
 		}
@@ -377,10 +484,17 @@ public class JobMetricsProperties {
 		 */
 		private int maxRunsPerJob = 100;
 
+		/**
+		 * {@return the value of {@code job-metrics.endpoint.max-runs-per-job}}
+		 */
 		public int getMaxRunsPerJob() {
 			return this.maxRunsPerJob;
 		}
 
+		/**
+		 * Sets {@code job-metrics.endpoint.max-runs-per-job}.
+		 * @param maxRunsPerJob the new value
+		 */
 		public void setMaxRunsPerJob(int maxRunsPerJob) {
 			this.maxRunsPerJob = maxRunsPerJob;
 		}
@@ -400,10 +514,17 @@ public class JobMetricsProperties {
 		 */
 		private @Nullable Long deliveryLimit;
 
+		/**
+		 * {@return the value of {@code job-metrics.amqp.delivery-limit}}
+		 */
 		public @Nullable Long getDeliveryLimit() {
 			return this.deliveryLimit;
 		}
 
+		/**
+		 * Sets {@code job-metrics.amqp.delivery-limit}.
+		 * @param deliveryLimit the new value
+		 */
 		public void setDeliveryLimit(@Nullable Long deliveryLimit) {
 			this.deliveryLimit = deliveryLimit;
 		}
@@ -424,10 +545,17 @@ public class JobMetricsProperties {
 		 */
 		private int maxAttempts = 10;
 
+		/**
+		 * {@return the value of {@code job-metrics.kafka.max-attempts}}
+		 */
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}
 
+		/**
+		 * Sets {@code job-metrics.kafka.max-attempts}.
+		 * @param maxAttempts the new value
+		 */
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
 		}
@@ -456,18 +584,32 @@ public class JobMetricsProperties {
 		 */
 		private Duration scrapeInterval = Duration.ofSeconds(15);
 
+		/**
+		 * {@return the value of {@code job-metrics.shutdown.enabled}}
+		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Sets {@code job-metrics.shutdown.enabled}.
+		 * @param enabled the new value
+		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.shutdown.scrape-interval}}
+		 */
 		public Duration getScrapeInterval() {
 			return this.scrapeInterval;
 		}
 
+		/**
+		 * Sets {@code job-metrics.shutdown.scrape-interval}.
+		 * @param scrapeInterval the new value
+		 */
 		public void setScrapeInterval(Duration scrapeInterval) {
 			this.scrapeInterval = scrapeInterval;
 		}
@@ -488,10 +630,17 @@ public class JobMetricsProperties {
 		 */
 		private @Nullable Boolean enabled;
 
+		/**
+		 * {@return the value of {@code job-metrics.observation.enabled}}
+		 */
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Sets {@code job-metrics.observation.enabled}.
+		 * @param enabled the new value
+		 */
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
@@ -513,10 +662,17 @@ public class JobMetricsProperties {
 		 */
 		private boolean nativeHistograms;
 
+		/**
+		 * {@return the value of {@code job-metrics.prometheus.native-histograms}}
+		 */
 		public boolean isNativeHistograms() {
 			return this.nativeHistograms;
 		}
 
+		/**
+		 * Sets {@code job-metrics.prometheus.native-histograms}.
+		 * @param nativeHistograms the new value
+		 */
 		public void setNativeHistograms(boolean nativeHistograms) {
 			this.nativeHistograms = nativeHistograms;
 		}
