@@ -17,28 +17,15 @@ public final class MarkdownSnippets {
 	/**
 	 * Returns the blocks of one language, in file order.
 	 * @param markdown the Markdown file
-	 * @param language the fence's info string, such as {@code yaml} or {@code promql}
+	 * @param language the first word of the fence's info string, such as {@code yaml} or {@code promql}
 	 * @return each block's text and the line (counting from 0) where its text starts
 	 * @throws IOException if the file cannot be read
 	 */
 	public static List<Snippet> of(Path markdown, String language) throws IOException {
-		List<String> lines = Files.readAllLines(markdown);
-		List<Snippet> snippets = new ArrayList<>();
-		for (int i = 0; i < lines.size(); i++) {
-			String fence = lines.get(i).strip();
-			if (fence.startsWith("```") && fence.length() > 3) {
-				int start = i + 1;
-				int end = start;
-				while (!lines.get(end).strip().equals("```")) {
-					end++;
-				}
-				if (fence.substring(3).strip().equals(language)) {
-					snippets.add(new Snippet(start, String.join("\n", lines.subList(start, end))));
-				}
-				i = end;
-			}
-		}
-		return snippets;
+		return all(markdown).stream()
+			.filter((block) -> block.language().equals(language))
+			.map((block) -> new Snippet(block.line(), block.text()))
+			.toList();
 	}
 
 	/**
