@@ -266,6 +266,15 @@ class DocumentationTests {
 		assertThat(starterPom).contains("<artifactId>job-metrics-spring-boot-starter</artifactId>");
 		assertThat(readmeDependency()).contains("<groupId>" + groupId + "</groupId>",
 				"<artifactId>job-metrics-spring-boot-starter</artifactId>", "<version>" + version + "</version>");
+		// The version the prose names, and the Gradle coordinates, are this build's too.
+		assertThat(Files.readString(README)).contains("The version is `" + version + "`");
+		for (Path page : pages()) {
+			Matcher coordinates = Pattern.compile("io\\.github\\.jobmetrics:job-metrics-[\\w-]+:([\\w.-]+)")
+				.matcher(Files.readString(page));
+			while (coordinates.find()) {
+				assertThat(coordinates.group(1)).as("%s: %s", page.getFileName(), coordinates.group()).isEqualTo(version);
+			}
+		}
 	}
 
 	// One dependency block for every Boot line: the compat module of each line depends on exactly the Quick start's
