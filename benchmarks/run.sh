@@ -85,7 +85,7 @@ else
 	# 176-190 ns from fork to fork in one run; with several threads on one job, Micrometer's shared histogram
 	# swings between two speeds), and the error JMH reports only covers that when it sees several forks. Five at
 	# one thread, where a limit can be decided; three at 2 and 4 threads, where the swings are wider than any
-	# limit (see the README). Five warm-up seconds: @Timed through TimedAspect takes four to reach its steady
+	# limit (see docs/performance.md). Five warm-up seconds: @Timed through TimedAspect takes four to reach its steady
 	# speed (its first seconds run 5-10x slower, which would flatter the starter).
 	# The plain call only shows the harness's own cost: one fork says it.
 	run full-baseline 'PerRunOverheadBenchmark.baseline' "${per_run[@]}" -f 1 -t 1

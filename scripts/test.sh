@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command of job-metrics: every module's unit tests (Surefire), the sample app's integration
-# tests against a real Prometheus (Failsafe, Testcontainers), and a smoke run of the JMH benchmarks.
+# tests against a real Prometheus (Failsafe, Testcontainers), the release build of the published modules, and a
+# smoke run of the JMH benchmarks.
 #
 #   bash scripts/test.sh [maven args...]     e.g. bash scripts/test.sh -pl sample-app -am
 #
@@ -15,8 +16,13 @@ eval "$(scripts/container-runtime.sh)"
 scripts/rabbitmq.sh
 ./mvnw -B verify "$@"
 
-# The benchmarks are not judged in CI (2 shared cores are too noisy), but one very short iteration of each
-# proves they still run. Skipped when Maven arguments narrow the build.
+# Skipped when Maven arguments narrow the build:
 if [[ $# -eq 0 ]]; then
+	# The release build of the published modules (sources and Javadoc jars, Javadoc without a warning, what Maven
+	# Central requires), without signing or uploading.
+	./mvnw -B -q -Prelease -Dgpg.skip verify -pl job-metrics-autoconfigure,job-metrics-spring-boot-starter -am \
+		-DskipTests
+	# The benchmarks are not judged in CI (2 shared cores are too noisy), but one very short iteration of each
+	# proves they still run.
 	benchmarks/run.sh --smoke
 fi

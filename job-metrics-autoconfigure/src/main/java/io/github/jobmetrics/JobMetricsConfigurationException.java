@@ -5,16 +5,25 @@ package io.github.jobmetrics;
  * invalid. It names what is at fault, the problem and the fix; Spring Boot reports it through a failure
  * analyzer.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public class JobMetricsConfigurationException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/**
+	 * The property key or annotated method at fault.
+	 */
 	private final String subject;
 
+	/**
+	 * What is wrong with it.
+	 */
 	private final String problem;
 
+	/**
+	 * How to fix it.
+	 */
 	private final String action;
 
 	/**

@@ -23,7 +23,7 @@ package io.github.jobmetrics;
  * }
  * </pre>
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public interface JobRun extends AutoCloseable {
 
@@ -76,7 +76,7 @@ public interface JobRun extends AutoCloseable {
 	 * producer and this process can cause, is recorded as 0 and counted in
 	 * {@code job_queue_wait_clock_skew_total}. Does nothing by default.
 	 * @param epochMillis when the work was enqueued, in milliseconds since the epoch
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	default void enqueuedAt(long epochMillis) {
 	}

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * which the enclosing run already counts (the outer run wins). A run from {@link #start(String, String)}
  * opens no such scope, so it never hides other runs.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public interface JobTracer {
 

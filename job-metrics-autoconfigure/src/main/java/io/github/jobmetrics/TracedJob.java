@@ -24,7 +24,7 @@ import org.springframework.core.annotation.AliasFor;
  * void exportInvoices() { ... }
  * </pre>
  *
- * @since 0.1.0
+ * @since 0.3.0
  * @see JobTracer
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
@@ -60,10 +60,10 @@ public @interface TracedJob {
 	 * {@code -parameters}) that yields an {@code Instant}, a {@code Date}, an {@code OffsetDateTime} or epoch
 	 * milliseconds, for example {@code "#p0.createdAt"}. Each call then observes
 	 * {@code job_queue_wait_seconds}; {@code null} observes nothing. Listener methods need none: the
-	 * message's own timestamp is taken from the listener container (see the README's "Message listeners").
+	 * message's own timestamp is taken from the listener container (see docs/message-listeners.md).
 	 * An invalid expression fails start-up; one that fails on a call is logged and the job runs on.
 	 * @return the expression, or empty for none
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	String enqueuedAt() default "";
 

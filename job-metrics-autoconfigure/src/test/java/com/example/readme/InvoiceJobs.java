@@ -7,7 +7,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The quick-start example of the README, word for word ({@link ReadmeTests} checks it); {@link ReadmeExamplesTests}
+ * The quick-start example of the README, word for word ({@link DocumentationTests} checks it); {@link ReadmeExamplesTests}
  * runs it.
  */
 // tag::quick-start[]

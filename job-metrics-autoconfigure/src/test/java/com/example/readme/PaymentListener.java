@@ -7,7 +7,7 @@ import io.github.jobmetrics.TracedJob;
 import org.springframework.jms.annotation.JmsListener;
 
 /**
- * The README's message listener examples, word for word ({@link ReadmeTests} checks it);
+ * The README's message listener examples, word for word ({@link DocumentationTests} checks it);
  * {@link ReadmeListenerTests} runs them on an embedded Artemis broker.
  */
 class PaymentListener {

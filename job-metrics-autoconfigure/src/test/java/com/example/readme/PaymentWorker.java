@@ -5,7 +5,7 @@ import io.github.jobmetrics.JobTracer;
 
 /**
  * The README's example of {@link JobTracer} in code that cannot use an annotation, word for word between the tags
- * ({@link ReadmeTests} checks it); {@link ReadmeExamplesTests} runs it.
+ * ({@link DocumentationTests} checks it); {@link ReadmeExamplesTests} runs it.
  */
 class PaymentWorker {
 

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The README's example of stamping every message that the application publishes to RabbitMQ, word for word
- * between the tags ({@link ReadmeTests} checks it); {@code RabbitTimestampsReadmeTests} runs it against a real
+ * between the tags ({@link DocumentationTests} checks it); {@code RabbitTimestampsReadmeTests} runs it against a real
  * broker.
  */
 @Configuration(proxyBeanMethods = false)

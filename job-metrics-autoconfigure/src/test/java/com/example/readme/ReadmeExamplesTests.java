@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Runs the Java examples of the README (kept word for word in this package, as {@link ReadmeTests} checks) and
+ * Runs the Java examples of the README (kept word for word in this package, as {@link DocumentationTests} checks) and
  * asserts that they record what the README says they record.
  */
 class ReadmeExamplesTests {

@@ -29,7 +29,7 @@ import org.springframework.util.StringValueResolver;
  * transaction. Spring Framework's {@code @Retryable} advice is always placed outside it, so each attempt
  * is a run of its own.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements BeanFactoryAware {
 
@@ -54,7 +54,7 @@ public final class TracedJobAdvisor extends AbstractPointcutAdvisor implements B
 	 * {@code @TracedJob}: job name {@code SimpleClassName.method}, queue the listener's one static destination.
 	 * @param tracer supplies the tracer that records each run
 	 * @param listeners whether to trace message listener methods without {@code @TracedJob}
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public TracedJobAdvisor(Supplier<JobTracer> tracer, boolean listeners) {
 		this.interceptor = new TracedJobInterceptor(tracer, listeners);

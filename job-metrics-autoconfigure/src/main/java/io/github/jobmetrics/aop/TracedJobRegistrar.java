@@ -42,7 +42,7 @@ import org.springframework.util.StringValueResolver;
  * idle job that in fact runs untraced, and gets a warning that says why and how to fix it. So does a
  * {@code job-metrics.jobs.<name>} that names no job.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class TracedJobRegistrar implements SmartInitializingSingleton, BeanFactoryAware {
 
@@ -82,7 +82,7 @@ public final class TracedJobRegistrar implements SmartInitializingSingleton, Bea
 	 * @param tracer supplies the tracer to register jobs with
 	 * @param configuredJobNames the names under {@code job-metrics.jobs}
 	 * @param listeners whether message listener methods without {@code @TracedJob} are traced
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public TracedJobRegistrar(Supplier<JobTracer> tracer, Collection<String> configuredJobNames, boolean listeners) {
 		this.tracer = tracer;

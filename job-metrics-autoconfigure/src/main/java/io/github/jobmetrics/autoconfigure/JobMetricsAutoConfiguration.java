@@ -33,7 +33,7 @@ import org.springframework.core.env.Environment;
  * Ordered after the metrics auto-configuration of Spring Boot 4 and of Spring Boot 3.5 (by name, so that
  * neither needs to be on the classpath).
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 @AutoConfiguration(afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",

@@ -51,7 +51,7 @@ import org.springframework.util.ClassUtils;
  * Ordered, by name, after the observation, metrics and tracing auto-configurations of Spring Boot 4 and of Spring
  * Boot 3.5, so that their {@code Tracer} and meter handler are defined when the conditions are evaluated.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 @AutoConfiguration(after = JobMetricsAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",

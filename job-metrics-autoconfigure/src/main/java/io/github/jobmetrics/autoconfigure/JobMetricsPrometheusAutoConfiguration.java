@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Bean;
  * Micrometer meters of those names off the {@link PrometheusMeterRegistry} only. Ordered after Spring Boot's
  * Prometheus export and before its composite registry, of Spring Boot 4 and of Spring Boot 3.5.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 @AutoConfiguration(
 		afterName = {

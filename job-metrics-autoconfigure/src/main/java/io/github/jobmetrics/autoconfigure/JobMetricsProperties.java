@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Configuration of job-metrics, under {@code job-metrics}.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 @ConfigurationProperties("job-metrics")
 public class JobMetricsProperties {
@@ -109,58 +109,104 @@ public class JobMetricsProperties {
 	 */
 	private final Prometheus prometheus = new Prometheus();
 
+	/**
+	 * {@return the value of {@code job-metrics.enabled}}
+	 */
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
+	/**
+	 * Sets {@code job-metrics.enabled}.
+	 * @param enabled the new value
+	 */
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
 	}
 
+	/**
+	 * {@return the value of {@code job-metrics.buckets}}
+	 */
 	public List<Duration> getBuckets() {
 		return this.buckets;
 	}
 
+	/**
+	 * Sets {@code job-metrics.buckets}.
+	 * @param buckets the new value
+	 */
 	public void setBuckets(List<Duration> buckets) {
 		this.buckets = buckets;
 	}
 
+	/**
+	 * {@return the value of {@code job-metrics.queue-wait-buckets}}
+	 */
 	public List<Duration> getQueueWaitBuckets() {
 		return this.queueWaitBuckets;
 	}
 
+	/**
+	 * Sets {@code job-metrics.queue-wait-buckets}.
+	 * @param queueWaitBuckets the new value
+	 */
 	public void setQueueWaitBuckets(List<Duration> queueWaitBuckets) {
 		this.queueWaitBuckets = queueWaitBuckets;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.jms.*} settings}
+	 */
 	public Jms getJms() {
 		return this.jms;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.kafka.*} settings}
+	 */
 	public Kafka getKafka() {
 		return this.kafka;
 	}
 
+	/**
+	 * {@return the value of {@code job-metrics.retry-exceptions}}
+	 */
 	public List<String> getRetryExceptions() {
 		return this.retryExceptions;
 	}
 
+	/**
+	 * Sets {@code job-metrics.retry-exceptions}.
+	 * @param retryExceptions the new value
+	 */
 	public void setRetryExceptions(List<String> retryExceptions) {
 		this.retryExceptions = retryExceptions;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.jobs.*} settings, by job name}
+	 */
 	public Map<String, Job> getJobs() {
 		return this.jobs;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.instrument.*} settings}
+	 */
 	public Instrument getInstrument() {
 		return this.instrument;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.endpoint.*} settings}
+	 */
 	public Endpoint getEndpoint() {
 		return this.endpoint;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.amqp.*} settings}
+	 */
 	public Amqp getAmqp() {
 		return this.amqp;
 	}
@@ -168,7 +214,7 @@ public class JobMetricsProperties {
 	/**
 	 * Returns the most distinct job names to report.
 	 * @return the cap on job_name values
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int getMaxJobNames() {
 		return this.maxJobNames;
@@ -177,7 +223,7 @@ public class JobMetricsProperties {
 	/**
 	 * Sets the most distinct job names to report.
 	 * @param maxJobNames the cap on job_name values, at least 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public void setMaxJobNames(int maxJobNames) {
 		this.maxJobNames = maxJobNames;
@@ -186,7 +232,7 @@ public class JobMetricsProperties {
 	/**
 	 * Returns the most distinct queues to report, besides "none".
 	 * @return the cap on queue values
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int getMaxQueues() {
 		return this.maxQueues;
@@ -195,7 +241,7 @@ public class JobMetricsProperties {
 	/**
 	 * Sets the most distinct queues to report, besides "none".
 	 * @param maxQueues the cap on queue values, at least 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public void setMaxQueues(int maxQueues) {
 		this.maxQueues = maxQueues;
@@ -204,7 +250,7 @@ public class JobMetricsProperties {
 	/**
 	 * Returns the most distinct exception names to report.
 	 * @return the cap on exception values
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int getMaxExceptionNames() {
 		return this.maxExceptionNames;
@@ -213,20 +259,29 @@ public class JobMetricsProperties {
 	/**
 	 * Sets the most distinct exception names to report.
 	 * @param maxExceptionNames the cap on exception values, at least 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public void setMaxExceptionNames(int maxExceptionNames) {
 		this.maxExceptionNames = maxExceptionNames;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.shutdown.*} settings}
+	 */
 	public Shutdown getShutdown() {
 		return this.shutdown;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.observation.*} settings}
+	 */
 	public Observation getObservation() {
 		return this.observation;
 	}
 
+	/**
+	 * {@return the {@code job-metrics.prometheus.*} settings}
+	 */
 	public Prometheus getPrometheus() {
 		return this.prometheus;
 	}
@@ -253,22 +308,39 @@ public class JobMetricsProperties {
 		 */
 		private final Map<String, String> tags = new LinkedHashMap<>();
 
+		/**
+		 * {@return the value of {@code job-metrics.jobs.<name>.buckets}}
+		 */
 		public @Nullable List<Duration> getBuckets() {
 			return this.buckets;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.jobs.<name>.queue-wait-buckets}}
+		 */
 		public @Nullable List<Duration> getQueueWaitBuckets() {
 			return this.queueWaitBuckets;
 		}
 
+		/**
+		 * Sets {@code job-metrics.jobs.<name>.queue-wait-buckets}.
+		 * @param queueWaitBuckets the new value
+		 */
 		public void setQueueWaitBuckets(@Nullable List<Duration> queueWaitBuckets) {
 			this.queueWaitBuckets = queueWaitBuckets;
 		}
 
+		/**
+		 * Sets {@code job-metrics.jobs.<name>.buckets}.
+		 * @param buckets the new value
+		 */
 		public void setBuckets(@Nullable List<Duration> buckets) {
 			this.buckets = buckets;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.jobs.<name>.tags.*}}
+		 */
 		public Map<String, String> getTags() {
 			return this.tags;
 		}
@@ -307,34 +379,62 @@ public class JobMetricsProperties {
 		 */
 		private boolean async;
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.scheduled}}
+		 */
 		public boolean isScheduled() {
 			return this.scheduled;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.scheduled}.
+		 * @param scheduled the new value
+		 */
 		public void setScheduled(boolean scheduled) {
 			this.scheduled = scheduled;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.listeners}}
+		 */
 		public boolean isListeners() {
 			return this.listeners;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.listeners}.
+		 * @param listeners the new value
+		 */
 		public void setListeners(boolean listeners) {
 			this.listeners = listeners;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.quartz}}
+		 */
 		public boolean isQuartz() {
 			return this.quartz;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.quartz}.
+		 * @param quartz the new value
+		 */
 		public void setQuartz(boolean quartz) {
 			this.quartz = quartz;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.instrument.async}}
+		 */
 		public boolean isAsync() {
 			return this.async;
 		}
 
+		/**
+		 * Sets {@code job-metrics.instrument.async}.
+		 * @param async the new value
+		 */
 		public void setAsync(boolean async) {
 			this.async = async;
 		}
@@ -354,10 +454,17 @@ public class JobMetricsProperties {
 		 */
 		private int maxDeliveries = 10;
 
+		/**
+		 * {@return the value of {@code job-metrics.jms.max-deliveries}}
+		 */
 		public int getMaxDeliveries() {
 			return this.maxDeliveries;
 		}
 
+		/**
+		 * Sets {@code job-metrics.jms.max-deliveries}.
+		 * @param maxDeliveries the new value
+		 */
 		public void setMaxDeliveries(int maxDeliveries) {
 			this.maxDeliveries = maxDeliveries;
 		}
@@ -367,7 +474,7 @@ public class JobMetricsProperties {
 	/**
 	 * The /actuator/jobs endpoint.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Endpoint {
 
@@ -377,10 +484,17 @@ public class JobMetricsProperties {
 		 */
 		private int maxRunsPerJob = 100;
 
+		/**
+		 * {@return the value of {@code job-metrics.endpoint.max-runs-per-job}}
+		 */
 		public int getMaxRunsPerJob() {
 			return this.maxRunsPerJob;
 		}
 
+		/**
+		 * Sets {@code job-metrics.endpoint.max-runs-per-job}.
+		 * @param maxRunsPerJob the new value
+		 */
 		public void setMaxRunsPerJob(int maxRunsPerJob) {
 			this.maxRunsPerJob = maxRunsPerJob;
 		}
@@ -400,10 +514,17 @@ public class JobMetricsProperties {
 		 */
 		private @Nullable Long deliveryLimit;
 
+		/**
+		 * {@return the value of {@code job-metrics.amqp.delivery-limit}}
+		 */
 		public @Nullable Long getDeliveryLimit() {
 			return this.deliveryLimit;
 		}
 
+		/**
+		 * Sets {@code job-metrics.amqp.delivery-limit}.
+		 * @param deliveryLimit the new value
+		 */
 		public void setDeliveryLimit(@Nullable Long deliveryLimit) {
 			this.deliveryLimit = deliveryLimit;
 		}
@@ -424,10 +545,17 @@ public class JobMetricsProperties {
 		 */
 		private int maxAttempts = 10;
 
+		/**
+		 * {@return the value of {@code job-metrics.kafka.max-attempts}}
+		 */
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}
 
+		/**
+		 * Sets {@code job-metrics.kafka.max-attempts}.
+		 * @param maxAttempts the new value
+		 */
 		public void setMaxAttempts(int maxAttempts) {
 			this.maxAttempts = maxAttempts;
 		}
@@ -437,7 +565,7 @@ public class JobMetricsProperties {
 	/**
 	 * What a graceful shutdown waits for before the web server stops.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Shutdown {
 
@@ -450,23 +578,38 @@ public class JobMetricsProperties {
 
 		/**
 		 * Longest interval at which anything scrapes the application: after the last run ends, a graceful shutdown
-		 * waits at most this long for every scraper to read the final values. Shortened, with a warning, when
-		 * spring.lifecycle.timeout-per-shutdown-phase is shorter.
+		 * waits at most this long for every scraper to read the final values. Shortened, with a warning, to
+		 * spring.lifecycle.timeout-per-shutdown-phase less its margin (a tenth of it, at most 1s) when it is not
+		 * shorter than that.
 		 */
 		private Duration scrapeInterval = Duration.ofSeconds(15);
 
+		/**
+		 * {@return the value of {@code job-metrics.shutdown.enabled}}
+		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Sets {@code job-metrics.shutdown.enabled}.
+		 * @param enabled the new value
+		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/**
+		 * {@return the value of {@code job-metrics.shutdown.scrape-interval}}
+		 */
 		public Duration getScrapeInterval() {
 			return this.scrapeInterval;
 		}
 
+		/**
+		 * Sets {@code job-metrics.shutdown.scrape-interval}.
+		 * @param scrapeInterval the new value
+		 */
 		public void setScrapeInterval(Duration scrapeInterval) {
 			this.scrapeInterval = scrapeInterval;
 		}
@@ -476,7 +619,7 @@ public class JobMetricsProperties {
 	/**
 	 * One Observation per run, so that micrometer-tracing makes one span per run.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Observation {
 
@@ -487,10 +630,17 @@ public class JobMetricsProperties {
 		 */
 		private @Nullable Boolean enabled;
 
+		/**
+		 * {@return the value of {@code job-metrics.observation.enabled}}
+		 */
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Sets {@code job-metrics.observation.enabled}.
+		 * @param enabled the new value
+		 */
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
 		}
@@ -500,7 +650,7 @@ public class JobMetricsProperties {
 	/**
 	 * Prometheus-only features.
 	 *
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static class Prometheus {
 
@@ -512,10 +662,17 @@ public class JobMetricsProperties {
 		 */
 		private boolean nativeHistograms;
 
+		/**
+		 * {@return the value of {@code job-metrics.prometheus.native-histograms}}
+		 */
 		public boolean isNativeHistograms() {
 			return this.nativeHistograms;
 		}
 
+		/**
+		 * Sets {@code job-metrics.prometheus.native-histograms}.
+		 * @param nativeHistograms the new value
+		 */
 		public void setNativeHistograms(boolean nativeHistograms) {
 			this.nativeHistograms = nativeHistograms;
 		}

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  * A separate auto-configuration, after {@link JobMetricsAutoConfiguration}, so that the tracer bean is known
  * when its condition is evaluated.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 @AutoConfiguration(after = JobMetricsAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })

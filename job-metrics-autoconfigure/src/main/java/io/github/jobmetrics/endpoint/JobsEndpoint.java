@@ -21,7 +21,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * {@code omittedRunsInFlight}, so that thousands of runs in flight give a bounded answer. Like every actuator
  * endpoint, it is only served over HTTP once exposed ({@code management.endpoints.web.exposure.include}).
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 @Endpoint(id = "jobs")
 public class JobsEndpoint {
@@ -56,7 +56,7 @@ public class JobsEndpoint {
 	 * The answer of {@code /actuator/jobs}.
 	 *
 	 * @param jobs one entry per job name and queue
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public record JobsDescriptor(List<JobDescriptor> jobs) implements OperationResponseBody {
 	}
@@ -72,7 +72,7 @@ public class JobsEndpoint {
 	 * @param inFlight runs in progress
 	 * @param runsInFlight the oldest runs in progress, oldest first
 	 * @param omittedRunsInFlight runs in progress not listed
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public record JobDescriptor(String jobName, String queue, Map<String, Long> runs, double workedSeconds,
 			@Nullable Instant lastSuccess, int inFlight, List<RunDescriptor> runsInFlight, int omittedRunsInFlight) {
@@ -97,7 +97,7 @@ public class JobsEndpoint {
 	 * @param started when it started
 	 * @param elapsedSeconds how long it has been running
 	 * @param threadName the thread that started it
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public record RunDescriptor(String jobName, String queue, Instant started, double elapsedSeconds,
 			String threadName) {

@@ -10,7 +10,7 @@ import org.apache.commons.logging.LogFactory;
  * is logged as a warning with its stack trace; later ones only at debug level, so that a broken registry
  * cannot flood the log of a busy worker. Internal to job-metrics, not API.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class MeteringFailures {
 

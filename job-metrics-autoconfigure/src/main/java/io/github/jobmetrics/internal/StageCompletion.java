@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * which the application may keep (a cached future), holds nothing of its ended run. Internal to job-metrics, not
  * API.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class StageCompletion {
 

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * job names, queues and exception names. Immutable; each
  * {@code with...} method returns a changed copy.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class JobMeterSettings {
 
@@ -39,7 +39,7 @@ public final class JobMeterSettings {
 	/**
 	 * The default buckets of {@code job_queue_wait_seconds}: 10 ms to 1 h. A healthy queue is drained in
 	 * milliseconds to seconds; a wait of an hour is already an incident, so the buckets stop there.
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static final List<Duration> DEFAULT_QUEUE_WAIT_BUCKETS = List.of(Duration.ofMillis(10),
 			Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -63,19 +63,19 @@ public final class JobMeterSettings {
 
 	/**
 	 * The default cap on distinct {@code job_name} values.
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static final int DEFAULT_MAX_JOB_NAMES = 200;
 
 	/**
 	 * The default cap on distinct {@code queue} values.
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static final int DEFAULT_MAX_QUEUES = 200;
 
 	/**
 	 * The default cap on distinct {@code exception} values.
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public static final int DEFAULT_MAX_EXCEPTION_NAMES = 50;
 
@@ -189,7 +189,7 @@ public final class JobMeterSettings {
 	 * @param maxJobNames the cap, at least 1
 	 * @return the changed settings
 	 * @throws IllegalArgumentException if the cap is less than 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public JobMeterSettings withMaxJobNames(int maxJobNames) {
 		return withCaps(new Caps(checkedCap(maxJobNames), this.caps.queues, this.caps.exceptionNames));
@@ -201,7 +201,7 @@ public final class JobMeterSettings {
 	 * @param maxQueues the cap, at least 1
 	 * @return the changed settings
 	 * @throws IllegalArgumentException if the cap is less than 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public JobMeterSettings withMaxQueues(int maxQueues) {
 		return withCaps(new Caps(this.caps.jobNames, checkedCap(maxQueues), this.caps.exceptionNames));
@@ -214,7 +214,7 @@ public final class JobMeterSettings {
 	 * @param maxExceptionNames the cap, at least 1
 	 * @return the changed settings
 	 * @throws IllegalArgumentException if the cap is less than 1
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public JobMeterSettings withMaxExceptionNames(int maxExceptionNames) {
 		return withCaps(new Caps(this.caps.jobNames, this.caps.queues, checkedCap(maxExceptionNames)));
@@ -376,7 +376,7 @@ public final class JobMeterSettings {
 	 * @param buckets positive durations in strictly ascending order
 	 * @return the changed settings
 	 * @throws IllegalArgumentException if the buckets are empty, not positive or not ascending
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public JobMeterSettings withDefaultQueueWaitBuckets(List<Duration> buckets) {
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
@@ -389,7 +389,7 @@ public final class JobMeterSettings {
 	 * @param buckets positive durations in strictly ascending order
 	 * @return the changed settings
 	 * @throws IllegalArgumentException if the buckets are empty, not positive or not ascending
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public JobMeterSettings withJobQueueWaitBuckets(String jobName, List<Duration> buckets) {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.queueWaitBuckets.byJob());
@@ -423,7 +423,7 @@ public final class JobMeterSettings {
 	 * of the configured retry exceptions or a subclass of one.
 	 * @param failure the exception a run failed with
 	 * @return {@code true} for a retry
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public boolean isRetryable(Throwable failure) {
 		for (Class<? extends Throwable> type : this.retryExceptions) {

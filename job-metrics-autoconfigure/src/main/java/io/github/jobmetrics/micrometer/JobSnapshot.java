@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastSuccess when the last run ended successfully, or {@code null} before the first success
  * @param inFlight the number of runs in progress
  * @param runsInFlight the oldest runs in progress, oldest first, at most as many as asked for
- * @since 0.2.0
+ * @since 0.3.0
  */
 public record JobSnapshot(String jobName, String queue, Map<String, Long> runsByResult, double workedSeconds,
 		@Nullable Instant lastSuccess, int inFlight, List<RunInFlight> runsInFlight) {
@@ -39,7 +39,7 @@ public record JobSnapshot(String jobName, String queue, Map<String, Long> runsBy
 	 * @param threadName the name of the thread that started the run
 	 * @param started when the run started, on the registry's wall clock
 	 * @param elapsed how long the run has been in progress, on the monotonic clock
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public record RunInFlight(String threadName, Instant started, Duration elapsed) {
 	}

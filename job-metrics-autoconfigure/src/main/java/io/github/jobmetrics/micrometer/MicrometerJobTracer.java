@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * worked time stay exact. A job seen before is found in one map lookup if it has no queue and in two if it has
  * one, with caps or without.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class MicrometerJobTracer implements JobTracer {
 
@@ -145,7 +145,7 @@ public final class MicrometerJobTracer implements JobTracer {
 	 * @param maxRunsPerJob the most runs in progress to list per job, oldest first (the others are only
 	 * counted)
 	 * @return one snapshot per job name and queue, ordered by job name, then queue
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public List<JobSnapshot> snapshot(int maxRunsPerJob) {
 		if (maxRunsPerJob < 0) {
@@ -165,7 +165,7 @@ public final class MicrometerJobTracer implements JobTracer {
 	 * Returns the number of runs of all jobs in progress now, nested runs included: the sum of
 	 * {@code job_inflight}.
 	 * @return the runs in flight
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public int inFlightRuns() {
 		int count = 0;
@@ -200,7 +200,7 @@ public final class MicrometerJobTracer implements JobTracer {
 	 * Returns how long ago, on the registry's clock, the last run of any job ended: after that long, a scraper
 	 * that reads the meters at least as often has seen every finished run.
 	 * @return the time since the last end, or {@code null} if no run has ended yet
-	 * @since 0.2.0
+	 * @since 0.3.0
 	 */
 	public @Nullable Duration sinceLastRunEnded() {
 		long last = Long.MIN_VALUE;

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@code other}, the name the run was started with is the high-cardinality key {@code job.requested.name}: on the
  * span, never on a meter.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public class DefaultJobRunObservationConvention implements JobRunObservationConvention {
 

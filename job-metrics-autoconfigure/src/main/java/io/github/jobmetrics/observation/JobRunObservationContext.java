@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * Whatever a handler makes of them (a span, a meter) has no more distinct values than the starter's own series. The
  * name the caller gave is {@link #getRequestedJobName()}.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public class JobRunObservationContext extends Observation.Context {
 

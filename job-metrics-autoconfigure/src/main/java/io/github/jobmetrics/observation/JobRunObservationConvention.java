@@ -7,7 +7,7 @@ import io.micrometer.observation.ObservationConvention;
  * Names and tags the Observation of a job run. Define a bean of this type to replace
  * {@link DefaultJobRunObservationConvention}, for example to add keys from the context.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public interface JobRunObservationConvention extends ObservationConvention<JobRunObservationContext> {
 

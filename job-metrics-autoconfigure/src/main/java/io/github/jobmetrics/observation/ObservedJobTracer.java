@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * the capped label values of the run's meters (see {@link JobRunObservationContext}); with another delegate, the
  * names the run was started with.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public final class ObservedJobTracer implements JobTracer {
 

@@ -58,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  * defaults (at most 160 buckets, schema lowered as the observed range widens). Reads through Micrometer (count,
  * total, max) stay those of an ordinary cumulative meter.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public class NativeHistogramMeterRegistry extends MeterRegistry {
 

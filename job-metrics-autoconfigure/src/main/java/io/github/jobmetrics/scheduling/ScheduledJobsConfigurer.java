@@ -28,7 +28,7 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
  * {@code @Scheduled} methods of beans (such as a {@code Runnable} added by a {@code SchedulingConfigurer})
  * have no stable name: they reach the scheduler untouched.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class ScheduledJobsConfigurer implements SchedulingConfigurer, BeanFactoryAware, Ordered {
 

@@ -25,7 +25,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * {@link SimpleAsyncTaskScheduler} (Spring Boot's scheduler with virtual threads) runs each job on a thread of
  * its own, up to its concurrency limit: without one its capacity is {@code +Inf}, and saturation reads 0.
  *
- * @since 0.1.0
+ * @since 0.3.0
  */
 public final class WorkerCapacityMeters implements SmartInitializingSingleton, BeanFactoryAware {
 

@@ -57,7 +57,7 @@ import org.springframework.core.Ordered;
  * scrapers for at most one scrape interval. A run still in flight at the end has its work exported up to the last
  * scrape, as when the process is killed; its end is not.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public final class FinalScrapeLifecycle
 		implements SmartLifecycle, ApplicationContextAware, ApplicationListener<ContextClosedEvent>, Ordered {

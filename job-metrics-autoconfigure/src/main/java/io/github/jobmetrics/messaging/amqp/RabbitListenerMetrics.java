@@ -49,7 +49,7 @@ import org.springframework.util.function.SingletonSupplier;
  * listener id) and {@code queue} (the container's queue when it has exactly one, else {@code none}): the most
  * consumers the container runs at once.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public final class RabbitListenerMetrics
 		implements BeanPostProcessor, ApplicationListener<ContextRefreshedEvent>, BeanFactoryAware {

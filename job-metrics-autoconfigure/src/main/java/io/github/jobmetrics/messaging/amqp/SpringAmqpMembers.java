@@ -15,7 +15,7 @@ import org.springframework.util.ReflectionUtils;
  * The members of Spring AMQP classes without public API that this package reads reflectively, each looked up once
  * (in a static field of its user) and reported once, with what the starter assumes instead, when a Spring AMQP
  * version no longer has it. {@link RabbitListenerRuntimeHints} registers the same members for Spring AOT; the
- * README lists them with the versions they were verified on.
+ * RabbitMQ section of docs/message-listeners.md lists them with the versions they were verified on.
  */
 final class SpringAmqpMembers {
 

@@ -31,7 +31,7 @@ import org.springframework.jms.listener.MessageListenerContainer;
  * A lifecycle bean rather than a post-processor, because the containers of {@code @JmsListener} methods are
  * created after all singletons, and it starts in an earlier phase than they do.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public final class JmsListenerContainersMetrics implements SmartLifecycle, BeanFactoryAware {
 

@@ -23,7 +23,7 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * {@code maxAttempts} that fails is a {@code retry}, the last a {@code failure}. The error handler's back-off is
  * not readable, hence {@code job-metrics.kafka.max-attempts}.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public final class KafkaDeliveryInterceptors implements BeanPostProcessor {
 

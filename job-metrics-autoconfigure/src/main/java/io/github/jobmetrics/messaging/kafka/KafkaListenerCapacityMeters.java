@@ -28,7 +28,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * containers' lifecycle phase: the gauges are registered just before, so that they exist when the first record
  * arrives. Containers registered later, at run time, have no gauge.
  *
- * @since 0.2.0
+ * @since 0.3.0
  */
 public final class KafkaListenerCapacityMeters implements SmartLifecycle, BeanFactoryAware {
 
