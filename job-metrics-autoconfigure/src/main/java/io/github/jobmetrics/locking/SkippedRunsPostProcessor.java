@@ -53,8 +53,9 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 
 	private static final Log logger = LogFactory.getLog(SkippedRunsPostProcessor.class);
 
-	// The advisor of @EnableSchedulerLock(interceptMode = PROXY_SCHEDULER), by name: it is package-private in ShedLock.
-	private static final String SCHEDULER_PROXY_ADVISOR = "net.javacrumbs.shedlock.spring.aop.SchedulerProxyScheduledLockAdvisor";
+	// The advisor of @EnableSchedulerLock(interceptMode = PROXY_SCHEDULER), by name: it is package-private in ShedLock
+	// (a hint for Spring AOT in LockingRuntimeHints).
+	static final String SCHEDULER_PROXY_ADVISOR = "net.javacrumbs.shedlock.spring.aop.SchedulerProxyScheduledLockAdvisor";
 
 	// Our own: the superclass's field is protected on Spring Framework 7 and private on 6.2.
 	private transient @Nullable ListableBeanFactory listableBeanFactory;
