@@ -2,6 +2,7 @@ package io.github.jobmetrics.autoconfigure;
 
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.endpoint.JobsEndpoint;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.generate.ClassNameGenerator;
@@ -31,12 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JobMetricsAotProcessingTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	private static final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withUserConfiguration(Application.class)
 		.withPropertyValues("management.endpoints.web.exposure.include=jobs",
 				"job-metrics.prometheus.native-histograms=true", "management.otlp.metrics.export.enabled=false",
-				"spring.artemis.embedded.enabled=false",
+				"spring.artemis.embedded.enabled=false", "spring.aop.proxy-target-class=false",
 				"job-metrics.retry-exceptions=java.io.IOException, " + TransientException.class.getName());
+
+	// One processing for the tests that read its hints: it takes seconds, with all of Boot's auto-configuration.
+	private static RuntimeHints hints;
+
+	@BeforeAll
+	static void processTheApplicationAheadOfTime() {
+		hints = processAheadOfTime(contextRunner);
+	}
 
 	private final ReflectionHintsPredicates reflection = RuntimeHintsPredicates.reflection();
 
@@ -44,15 +53,12 @@ class JobMetricsAotProcessingTests {
 	// that gets a JDK proxy, whose target method the advisor then calls reflectively: @Reflective on @TracedJob does.
 	@Test
 	void registersTheTracedMethodsOfTheApplicationsBeansAlsoBehindJdkProxies() {
-		RuntimeHints hints = processAheadOfTime(
-				this.contextRunner.withPropertyValues("spring.aop.proxy-target-class=false"));
 		assertThat(hints).matches(this.reflection.onMethod(TracedWork.class, "export").invoke())
 			.matches(this.reflection.onMethod(TracedClass.class, "first").invoke());
 	}
 
 	@Test
 	void registersTheResponsesOfTheJobsEndpointForJsonBinding() {
-		RuntimeHints hints = processAheadOfTime(this.contextRunner);
 		assertThat(hints).matches(this.reflection.onMethod(JobsEndpoint.JobsDescriptor.class, "jobs").invoke())
 			.matches(this.reflection.onMethod(JobsEndpoint.JobDescriptor.class, "workedSeconds").invoke())
 			.matches(this.reflection.onMethod(JobsEndpoint.RunDescriptor.class, "elapsedSeconds").invoke());
@@ -60,23 +66,21 @@ class JobMetricsAotProcessingTests {
 
 	@Test
 	void registersTheRetryExceptionsThatTheConfigurationNames() {
-		RuntimeHints hints = processAheadOfTime(this.contextRunner);
 		assertThat(hints).matches(this.reflection.onType(TransientException.class))
 			.matches(this.reflection.onType(java.io.IOException.class));
 	}
 
 	@Test
 	void appliesTheStartersRegistrarsFromAotFactories() {
-		RuntimeHints hints = processAheadOfTime(this.contextRunner);
 		assertThat(hints).matches(this.reflection
 			.onType(TypeReference.of("org.springframework.jms.listener.AbstractPollingMessageListenerContainer")));
 	}
 
 	@Test
 	void leavesANameThatIsNoClassNameToStartUpWithoutFailingTheBuild() {
-		RuntimeHints hints = processAheadOfTime(
-				this.contextRunner.withPropertyValues("job-metrics.retry-exceptions=not a class"));
-		assertThat(hints.reflection().typeHints()).noneMatch((type) -> type.getType().getName().contains(" "));
+		RuntimeHints processed = processAheadOfTime(
+				contextRunner.withPropertyValues("job-metrics.retry-exceptions=not a class"));
+		assertThat(processed.reflection().typeHints()).noneMatch((type) -> type.getType().getName().contains(" "));
 	}
 
 	private static RuntimeHints processAheadOfTime(ApplicationContextRunner runner) {

@@ -7,6 +7,7 @@ import io.github.jobmetrics.AotFactoriesHints;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.ReflectionHintsPredicates;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
@@ -26,11 +27,19 @@ class KafkaListenerRuntimeHintsTests {
 
 	private final ReflectionHintsPredicates reflection = RuntimeHintsPredicates.reflection();
 
+	// Spring Kafka 3.3 has no such method: there the lookup finds none with or without the hint, as it should.
 	@Test
 	void registersTheGetterThatTellsTheSpringKafkaLinesApart() {
-		assertThat(this.hints).matches(this.reflection
-			.onMethod(AbstractKafkaListenerContainerFactory.class, KafkaListenerRuntimeHints.GET_RECORD_INTERCEPTOR)
-			.invoke());
+		if (InstalledInterceptors.PUBLIC_GETTERS) {
+			assertThat(this.hints).matches(this.reflection
+				.onMethod(AbstractKafkaListenerContainerFactory.class, KafkaListenerRuntimeHints.GET_RECORD_INTERCEPTOR)
+				.invoke());
+		}
+		else {
+			assertThat(this.hints.reflection()
+				.getTypeHint(TypeReference.of(KafkaListenerRuntimeHints.CONTAINER_FACTORY))
+				.methods()).anyMatch((method) -> method.getName().equals(KafkaListenerRuntimeHints.GET_RECORD_INTERCEPTOR));
+		}
 	}
 
 	@Test
