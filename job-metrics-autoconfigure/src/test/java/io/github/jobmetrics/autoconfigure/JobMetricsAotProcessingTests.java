@@ -1,7 +1,12 @@
 package io.github.jobmetrics.autoconfigure;
 
+import java.util.Optional;
+
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.endpoint.JobsEndpoint;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +107,11 @@ class JobMetricsAotProcessingTests {
 		}
 
 		@Bean
+		FinalLockProvider finalLockProvider() {
+			return new FinalLockProvider();
+		}
+
+		@Bean
 		TracedClass tracedClass() {
 			return new TracedClass();
 		}
@@ -130,6 +140,16 @@ class JobMetricsAotProcessingTests {
 	static class TracedClass {
 
 		public void first() {
+		}
+
+	}
+
+	// The locking integration proxies a final provider by its interface: no class proxy can be made of it.
+	static final class FinalLockProvider implements LockProvider {
+
+		@Override
+		public Optional<SimpleLock> lock(LockConfiguration lockConfiguration) {
+			return Optional.empty();
 		}
 
 	}
