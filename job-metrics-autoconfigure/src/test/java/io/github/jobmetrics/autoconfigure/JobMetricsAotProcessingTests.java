@@ -81,6 +81,15 @@ class JobMetricsAotProcessingTests {
 			.onType(TypeReference.of("org.springframework.jms.listener.AbstractPollingMessageListenerContainer")));
 	}
 
+	// Spring AOT generates at build time the proxy class that each post-processor predicts, and a native image has
+	// no other: the prediction must be the proxy that the locking integration makes at start-up.
+	@Test
+	void generatesTheClassProxyThatTheLockingIntegrationMakesOfALockProviderAtStartUp() {
+		assertThat(hints.reflection().typeHints())
+			.anyMatch((type) -> type.getType().getName().startsWith(OpenLockProvider.class.getName() + "$$SpringCGLIB$$"))
+			.noneMatch((type) -> type.getType().getName().startsWith(FinalLockProvider.class.getName() + "$$"));
+	}
+
 	@Test
 	void leavesANameThatIsNoClassNameToStartUpWithoutFailingTheBuild() {
 		RuntimeHints processed = processAheadOfTime(
@@ -112,6 +121,11 @@ class JobMetricsAotProcessingTests {
 		}
 
 		@Bean
+		OpenLockProvider openLockProvider() {
+			return new OpenLockProvider();
+		}
+
+		@Bean
 		TracedClass tracedClass() {
 			return new TracedClass();
 		}
@@ -140,6 +154,16 @@ class JobMetricsAotProcessingTests {
 	static class TracedClass {
 
 		public void first() {
+		}
+
+	}
+
+	// The locking integration gives a provider that it can subclass a class proxy, keeping it injectable by its class.
+	public static class OpenLockProvider implements LockProvider {
+
+		@Override
+		public Optional<SimpleLock> lock(LockConfiguration lockConfiguration) {
+			return Optional.empty();
 		}
 
 	}
