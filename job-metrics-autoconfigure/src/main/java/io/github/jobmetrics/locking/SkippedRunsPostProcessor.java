@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.Advisor;
 import org.springframework.aop.ClassFilter;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.SmartClassLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -53,8 +55,9 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 
 	private static final Log logger = LogFactory.getLog(SkippedRunsPostProcessor.class);
 
-	// The advisor of @EnableSchedulerLock(interceptMode = PROXY_SCHEDULER), by name: it is package-private in ShedLock.
-	private static final String SCHEDULER_PROXY_ADVISOR = "net.javacrumbs.shedlock.spring.aop.SchedulerProxyScheduledLockAdvisor";
+	// The advisor of @EnableSchedulerLock(interceptMode = PROXY_SCHEDULER), by name: it is package-private in ShedLock
+	// (a hint for Spring AOT in LockingRuntimeHints).
+	static final String SCHEDULER_PROXY_ADVISOR = "net.javacrumbs.shedlock.spring.aop.SchedulerProxyScheduledLockAdvisor";
 
 	// Our own: the superclass's field is protected on Spring Framework 7 and private on 6.2.
 	private transient @Nullable ListableBeanFactory listableBeanFactory;
@@ -125,6 +128,27 @@ public final class SkippedRunsPostProcessor extends AbstractBeanFactoryAwareAdvi
 		ProxyFactory factory = super.prepareProxyFactory(bean, beanName);
 		factory.setProxyTargetClass(canSubclass(ClassUtils.getUserClass(bean)));
 		return factory;
+	}
+
+	// Spring AOT asks this at build time and generates the proxy class it names (the only one a native image has);
+	// the superclass would predict an interface proxy for every provider, so the prediction makes the same choice.
+	@Override
+	public Class<?> determineBeanType(Class<?> beanClass, String beanName) {
+		Advisor advisor = this.advisor;
+		if (advisor == null || !isEligible(beanClass) || !canSubclass(beanClass)) {
+			return super.determineBeanType(beanClass, beanName);
+		}
+		ProxyFactory factory = new ProxyFactory();
+		factory.copyFrom(this);
+		factory.setTargetClass(beanClass);
+		factory.setProxyTargetClass(true);
+		factory.addAdvisor(advisor);
+		customizeProxyFactory(factory);
+		ClassLoader classLoader = getProxyClassLoader();
+		if (classLoader instanceof SmartClassLoader smart && classLoader != beanClass.getClassLoader()) {
+			classLoader = smart.getOriginalClassLoader();
+		}
+		return factory.getProxyClass(classLoader);
 	}
 
 	private static boolean canSubclass(Class<?> type) {

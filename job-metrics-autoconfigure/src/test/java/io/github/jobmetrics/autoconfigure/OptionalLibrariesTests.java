@@ -25,6 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
@@ -38,6 +40,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.SmartClassLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * job-metrics one that the {@code AutoConfiguration.imports} files list, whatever classes they are split into)
  * starts with each optional library absent, and with all of them present; job-metrics' beans of an integration
  * are there exactly when its library is, a traced job is counted in every case, and an integration switched off
- * says so in the condition evaluation report. Runs on every Boot line (the {@code compat} modules run it).
+ * says so in the condition evaluation report; the starter's Spring AOT registrars load and register their hints
+ * with each library absent. Runs on every Boot line (the {@code compat} modules run it).
  * <p>
  * The application is {@code @EnableAutoConfiguration}: it reads the candidates from the imports files
  * ({@link ImportCandidates}) through the context's class loader and parses them from their class files, as an
@@ -140,6 +144,29 @@ class OptionalLibrariesTests {
 	void startsWithoutTheLibraryAndConfiguresEveryOtherIntegration(Library absent, CapturedOutput output) {
 		run(absent);
 		assertThat(output).doesNotContain(LINKAGE_ERRORS);
+	}
+
+	// Spring AOT loads every registrar that an aot.factories file lists, whatever the application's classpath: the
+	// starter's must register their hints by name, loading no class of a library that may be absent.
+	@ParameterizedTest
+	@EnumSource(Library.class)
+	void registersItsAotHintsWithoutTheLibrary(Library absent) {
+		OwnClassesFirst classLoader = new OwnClassesFirst(new FilteredClassLoader(absent::owns));
+		List<RuntimeHintsRegistrar> registrars = SpringFactoriesLoader
+			.forResourceLocation("META-INF/spring/aot.factories", classLoader)
+			.load(RuntimeHintsRegistrar.class, null, (type, name, failure) -> {
+				if (name.startsWith(OwnClassesFirst.OWN)) {
+					throw new AssertionError(name + " without " + absent, failure);
+				}
+			})
+			.stream()
+			.filter((registrar) -> registrar.getClass().getName().startsWith(OwnClassesFirst.OWN))
+			.toList();
+		assertThat(registrars).hasSizeGreaterThanOrEqualTo(4)
+			.allMatch((registrar) -> registrar.getClass().getClassLoader() == classLoader);
+		RuntimeHints hints = new RuntimeHints();
+		registrars.forEach((registrar) -> registrar.registerHints(hints, classLoader));
+		assertThat(hints.reflection().typeHints()).isNotEmpty();
 	}
 
 	private void run(@Nullable Library absent) {
@@ -337,7 +364,7 @@ class OptionalLibrariesTests {
 	 */
 	static final class OwnClassesFirst extends URLClassLoader implements SmartClassLoader {
 
-		private static final String OWN = "io.github.jobmetrics.";
+		static final String OWN = "io.github.jobmetrics.";
 
 		OwnClassesFirst(ClassLoader parent) {
 			super(locations(), parent);

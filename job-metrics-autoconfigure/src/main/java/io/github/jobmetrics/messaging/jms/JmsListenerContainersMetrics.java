@@ -94,11 +94,13 @@ public final class JmsListenerContainersMetrics implements SmartLifecycle, BeanF
 
 	// A listener's exception makes the broker deliver the message again only when the session or an external
 	// transaction is rolled back, or the message was not acknowledged; with AUTO_ACKNOWLEDGE or DUPS_OK it is
-	// acknowledged anyway. The transaction manager has no public getter, so its field is read.
+	// acknowledged anyway. The transaction manager has no public getter, so its field is read (a hint for Spring AOT
+	// in JmsListenerRuntimeHints).
 	private static boolean redelivers(AbstractMessageListenerContainer container) {
 		return container.isSessionTransacted() || container.getSessionAcknowledgeMode() == Session.CLIENT_ACKNOWLEDGE
 				|| (container instanceof DefaultMessageListenerContainer
-						&& new DirectFieldAccessor(container).getPropertyValue("transactionManager") != null);
+						&& new DirectFieldAccessor(container)
+							.getPropertyValue(JmsListenerRuntimeHints.TRANSACTION_MANAGER) != null);
 	}
 
 	@Override

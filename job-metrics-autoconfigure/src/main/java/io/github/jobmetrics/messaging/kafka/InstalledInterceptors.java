@@ -19,15 +19,15 @@ import org.springframework.util.ReflectionUtils;
  * Reads the interceptors a listener container factory or container already has, so that ours can call them.
  * Spring Kafka 4 (Spring Boot 4.x) has public getters for them; Spring Kafka 3.3 (Spring Boot 3.5) keeps them in
  * private fields of the factory and behind protected getters of the container, which are read reflectively there
- * (verified on 3.3.16). Where a member is missing, the caller is told, so that it leaves the bean alone rather than
- * drop the application's own interceptor.
+ * (verified on 3.3.16); {@link KafkaListenerRuntimeHints} registers them for Spring AOT. Where a member is missing,
+ * the caller is told, so that it leaves the bean alone rather than drop the application's own interceptor.
  */
 final class InstalledInterceptors {
 
 	private static final Log logger = LogFactory.getLog(InstalledInterceptors.class);
 
 	static final boolean PUBLIC_GETTERS = ClassUtils.getMethodIfAvailable(AbstractKafkaListenerContainerFactory.class,
-			"getRecordInterceptor") != null;
+			KafkaListenerRuntimeHints.GET_RECORD_INTERCEPTOR) != null;
 
 	private static final AtomicBoolean warned = new AtomicBoolean();
 
@@ -57,8 +57,10 @@ final class InstalledInterceptors {
 		if (PUBLIC_GETTERS) {
 			return new InstalledInterceptors(factory.getRecordInterceptor(), factory.getBatchInterceptor());
 		}
-		Field record = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "recordInterceptor");
-		Field batch = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "batchInterceptor");
+		Field record = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class,
+				KafkaListenerRuntimeHints.RECORD_INTERCEPTOR);
+		Field batch = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class,
+				KafkaListenerRuntimeHints.BATCH_INTERCEPTOR);
 		if (record == null || batch == null) {
 			return missing("the fields recordInterceptor and batchInterceptor of AbstractKafkaListenerContainerFactory");
 		}
@@ -74,8 +76,10 @@ final class InstalledInterceptors {
 		if (PUBLIC_GETTERS) {
 			return new InstalledInterceptors(container.getRecordInterceptor(), container.getBatchInterceptor());
 		}
-		Method record = ReflectionUtils.findMethod(AbstractMessageListenerContainer.class, "getRecordInterceptor");
-		Method batch = ReflectionUtils.findMethod(AbstractMessageListenerContainer.class, "getBatchInterceptor");
+		Method record = ReflectionUtils.findMethod(AbstractMessageListenerContainer.class,
+				KafkaListenerRuntimeHints.GET_RECORD_INTERCEPTOR);
+		Method batch = ReflectionUtils.findMethod(AbstractMessageListenerContainer.class,
+				KafkaListenerRuntimeHints.GET_BATCH_INTERCEPTOR);
 		if (record == null || batch == null) {
 			return missing("the methods getRecordInterceptor and getBatchInterceptor of AbstractMessageListenerContainer");
 		}

@@ -1,16 +1,13 @@
 package io.github.jobmetrics.messaging.amqp;
 
-import java.util.List;
-
+import io.github.jobmetrics.AotFactoriesHints;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,16 +20,7 @@ class RabbitListenerRuntimeHintsTests {
 
 	@Test
 	void registersEveryMemberThatIsReadReflectively() throws Exception {
-		RuntimeHints hints = new RuntimeHints();
-		// Ours only: the registrars of other jars may need classes that this test's classpath lacks.
-		List<RuntimeHintsRegistrar> registrars = SpringFactoriesLoader
-			.forResourceLocation("META-INF/spring/aot.factories")
-			.load(RuntimeHintsRegistrar.class)
-			.stream()
-			.filter(RabbitListenerRuntimeHints.class::isInstance)
-			.toList();
-		assertThat(registrars).hasSize(1);
-		registrars.get(0).registerHints(hints, getClass().getClassLoader());
+		RuntimeHints hints = AotFactoriesHints.of(RabbitListenerRuntimeHints.class);
 		var reflection = RuntimeHintsPredicates.reflection();
 		assertThat(hints).matches(reflection
 			.onMethod(AbstractMessageListenerContainer.class, ContainerSettings.DEFAULT_REQUEUE_REJECTED)

@@ -46,6 +46,15 @@ public final class SampleAppProcess implements AutoCloseable {
 	 * Starts the app on the given port and waits until its health endpoint reports {@code UP}.
 	 */
 	public static SampleAppProcess start(String name, int port, List<String> arguments) throws IOException {
+		return start(name, port, List.of(), arguments);
+	}
+
+	/**
+	 * Starts the app with options for its JVM (such as {@code -Dspring.aot.enabled=true}) on the given port and
+	 * waits until its health endpoint reports {@code UP}.
+	 */
+	public static SampleAppProcess start(String name, int port, List<String> jvmOptions, List<String> arguments)
+			throws IOException {
 		Path jar = Path.of(System.getProperty("sample-app.jar", "target/sample-app.jar")).toAbsolutePath();
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(jar + " not found: build it first (./mvnw package, or run the "
@@ -54,6 +63,7 @@ public final class SampleAppProcess implements AutoCloseable {
 		Path log = jar.resolveSibling(name + ".log");
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
 		command.add("-jar");
 		command.add(jar.toString());
 		command.add("--server.port=" + port);
