@@ -12,6 +12,7 @@ import io.github.jobmetrics.internal.AsyncSubmissions;
 import io.github.jobmetrics.internal.Deliveries;
 import io.github.jobmetrics.internal.Deliveries.Redelivery;
 import io.github.jobmetrics.internal.Deliveries.RedeliveryRule;
+import io.github.jobmetrics.internal.ExecutorQueueWaits;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.internal.StageCompletion;
 import io.github.jobmetrics.internal.TracedRunScope;
@@ -78,6 +79,10 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		JobRun run = start(traced);
 		RedeliveryRule redelivery = claimDelivery(run, traced);
+		if (traced.enqueueTime() != null) {
+			// Its own enqueue time wins over the wait of the executor task it may run in.
+			ExecutorQueueWaits.claim();
+		}
 		traced.observeEnqueueTime(run, invocation);
 		// An @Async call: how long it waited for a thread of its executor.
 		AsyncSubmissions.observe(run, invocation);

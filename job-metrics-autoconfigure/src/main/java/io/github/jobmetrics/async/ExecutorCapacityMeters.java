@@ -2,13 +2,9 @@ package io.github.jobmetrics.async;
 
 import java.util.function.Supplier;
 
-import io.github.jobmetrics.internal.WorkerCapacityGauge;
+import io.github.jobmetrics.internal.BeanPoolCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
@@ -18,33 +14,21 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  *
  * @since 0.3.0
  */
-public final class ExecutorCapacityMeters implements SmartInitializingSingleton, BeanFactoryAware {
+public final class ExecutorCapacityMeters extends BeanPoolCapacityMeters {
 
 	private static final String NONE = "none";
-
-	private final Supplier<MeterRegistry> registry;
-
-	private ListableBeanFactory beanFactory;
 
 	/**
 	 * Creates the meters' binder.
 	 * @param registry supplies the registry to publish into
 	 */
 	public ExecutorCapacityMeters(Supplier<MeterRegistry> registry) {
-		this.registry = registry;
+		super(registry);
 	}
 
 	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = (ListableBeanFactory) beanFactory;
-	}
-
-	@Override
-	public void afterSingletonsInstantiated() {
-		MeterRegistry meterRegistry = this.registry.get();
-		this.beanFactory.getBeansOfType(ThreadPoolTaskExecutor.class, false, false)
-			.forEach((name, executor) -> WorkerCapacityGauge.register(meterRegistry, name, NONE, executor,
-					ThreadPoolTaskExecutor::getMaxPoolSize));
+	protected void registerPools() {
+		register(ThreadPoolTaskExecutor.class, NONE, ThreadPoolTaskExecutor::getMaxPoolSize);
 	}
 
 }

@@ -40,6 +40,8 @@ public final class AsyncSubmissions {
 		if (invocation instanceof ProxyMethodInvocation proxied
 				&& proxied.getUserAttribute(ATTRIBUTE) instanceof Long epochMillis) {
 			proxied.setUserAttribute(ATTRIBUTE, null);
+			// The executor may also have dated the task that carries this call: one wait, the call's own.
+			ExecutorQueueWaits.claim();
 			try {
 				run.enqueuedAt(epochMillis);
 			}

@@ -65,6 +65,10 @@ public final class TracedRunScope {
 		}
 		int outer = current[0];
 		if (run != JobRun.noop()) {
+			if (outer == 0) {
+				// The first traced run of a task handed to an executor: the task's wait in its queue is this run's.
+				ExecutorQueueWaits.observe(run);
+			}
 			current[0] = outer + 1;
 			if (runsTracked) {
 				push(run, outer);

@@ -2,13 +2,9 @@ package io.github.jobmetrics.scheduling;
 
 import java.util.function.Supplier;
 
-import io.github.jobmetrics.internal.WorkerCapacityGauge;
+import io.github.jobmetrics.internal.BeanPoolCapacityMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
@@ -27,36 +23,20 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  *
  * @since 0.3.0
  */
-public final class WorkerCapacityMeters implements SmartInitializingSingleton, BeanFactoryAware {
-
-	private final Supplier<MeterRegistry> registry;
-
-	private ListableBeanFactory beanFactory;
+public final class WorkerCapacityMeters extends BeanPoolCapacityMeters {
 
 	/**
 	 * Creates the meters' binder.
 	 * @param registry supplies the registry to publish into
 	 */
 	public WorkerCapacityMeters(Supplier<MeterRegistry> registry) {
-		this.registry = registry;
+		super(registry);
 	}
 
 	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = (ListableBeanFactory) beanFactory;
-	}
-
-	@Override
-	public void afterSingletonsInstantiated() {
-		MeterRegistry meterRegistry = this.registry.get();
-		this.beanFactory.getBeansOfType(ThreadPoolTaskScheduler.class, false, false)
-			.forEach((name, scheduler) -> register(meterRegistry, name, scheduler));
-		this.beanFactory.getBeansOfType(SimpleAsyncTaskScheduler.class, false, false)
-			.forEach((name, scheduler) -> register(meterRegistry, name, scheduler));
-	}
-
-	private static void register(MeterRegistry registry, String pool, Object scheduler) {
-		WorkerCapacityGauge.register(registry, pool, ScheduledJob.NONE, scheduler, WorkerCapacityMeters::capacity);
+	protected void registerPools() {
+		register(ThreadPoolTaskScheduler.class, ScheduledJob.NONE, WorkerCapacityMeters::capacity);
+		register(SimpleAsyncTaskScheduler.class, ScheduledJob.NONE, WorkerCapacityMeters::capacity);
 	}
 
 	static double capacity(Object scheduler) {

@@ -6,6 +6,7 @@ import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.async.AsyncMethodsPostProcessor;
 import io.github.jobmetrics.async.ExecutorCapacityMeters;
+import io.github.jobmetrics.async.ExecutorQueueWaitPostProcessor;
 import io.micrometer.core.instrument.Clock;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguratio
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.task.support.CompositeTaskDecorator;
 import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,14 @@ class JobMetricsAsyncAutoConfigurationTests {
 	@Test
 	void measuresAsyncMethodsAndExecutorsBesideTheCore() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(AsyncMethodsPostProcessor.class)
+			.hasSingleBean(ExecutorQueueWaitPostProcessor.class)
 			.hasSingleBean(ExecutorCapacityMeters.class));
+	}
+
+	@Test
+	void backsOffWithoutSpringsCompositeTaskDecorator() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(CompositeTaskDecorator.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ExecutorQueueWaitPostProcessor.class));
 	}
 
 	@Test
@@ -50,6 +59,7 @@ class JobMetricsAsyncAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("job-metrics.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(AsyncMethodsPostProcessor.class)
+				.doesNotHaveBean(ExecutorQueueWaitPostProcessor.class)
 				.doesNotHaveBean(ExecutorCapacityMeters.class));
 	}
 

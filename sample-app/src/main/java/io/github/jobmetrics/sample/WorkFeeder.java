@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * The producer: keeps {@code 2 × sample.workers} messages waiting on the {@code work} queue, each asking for a
  * job of a half-normal duration, so that the {@code sample.workers} consumers of {@link ExperimentJob} are never
  * idle. Since they never are, the truth is known: they work {@code workers} seconds every second from the start
- * of the first job, which {@code sample_workers_started_timestamp_seconds} records.
+ * of the first job, which {@code sample_workers_started_timestamp_seconds} records. It also hands one receipt a
+ * second to the {@code @Async} job {@link ReceiptRendering}, which runs on other threads than the consumers'.
  */
 @Component
 class WorkFeeder implements SmartLifecycle {
@@ -39,6 +40,8 @@ class WorkFeeder implements SmartLifecycle {
 
 	private final MeterRegistry registry;
 
+	private final ReceiptRendering receipts;
+
 	private final AtomicLong sent = new AtomicLong();
 
 	private final AtomicLong started = new AtomicLong();
@@ -47,10 +50,11 @@ class WorkFeeder implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService producer;
 
-	WorkFeeder(JmsTemplate jms, WorkerProperties properties, MeterRegistry registry) {
+	WorkFeeder(JmsTemplate jms, WorkerProperties properties, MeterRegistry registry, ReceiptRendering receipts) {
 		this.jms = jms;
 		this.properties = properties;
 		this.registry = registry;
+		this.receipts = receipts;
 		this.durations = new JobDurations(properties.minDuration(), properties.maxDuration(), properties.seed());
 	}
 
@@ -65,6 +69,7 @@ class WorkFeeder implements SmartLifecycle {
 			.register(this.registry);
 		this.producer = Executors.newSingleThreadScheduledExecutor((task) -> new Thread(task, "work-feeder"));
 		this.producer.scheduleWithFixedDelay(this::topUp, 0, TOP_UP_MILLIS, TimeUnit.MILLISECONDS);
+		this.producer.scheduleWithFixedDelay(this::handOverReceipt, 1, 1, TimeUnit.SECONDS);
 		logger.info("Feeding queue '" + QUEUE + "' for " + this.properties.workers() + " workers, jobs of "
 				+ this.properties.minDuration() + " to " + this.properties.maxDuration());
 	}
@@ -79,6 +84,15 @@ class WorkFeeder implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not feed queue '" + QUEUE + "'; trying again", ex);
+		}
+	}
+
+	private void handOverReceipt() {
+		try {
+			this.receipts.render();
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			logger.warn("Could not hand a receipt over; trying again", ex);
 		}
 	}
 

@@ -54,17 +54,26 @@ record BiasExperimentRun(ExperimentSettings settings, double start, double end, 
 		double start = Math.ceil(Math.max(started + seconds(settings.maxDuration()),
 				firstScrape + seconds(settings.window()) + 2 * seconds(settings.scrapeInterval())));
 		double end = start + settings.runLength().toSeconds();
-		// The measured period is waited out, not skipped: until Prometheus has stored a scrape at or after its
-		// end, every point of it is final.
-		await("scrapes up to " + Instant.ofEpochMilli((long) (end * 1e3)))
-			.atMost(Duration.ofMillis((long) (Math.max(0, end - now()) * 1e3)).plusSeconds(30))
-			.pollDelay(Duration.ofMillis((long) (Math.max(0, end - now()) * 1e3)))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> prometheus.value("timestamp(" + WORKED + ")", now()) >= end);
+		awaitScrapesUntil(prometheus, WORKED, end);
 		List<Sample> worked = prometheus.queryRange(rate(WORKED, settings.window()), start, end, STEP);
 		List<Sample> completed = prometheus.queryRange(rate(COMPLETED, settings.window()), start, end, STEP);
 		ScrapeJitter jitter = ScrapeJitter.measure(settings, prometheus, started, start, end);
 		return new BiasExperimentRun(settings, start, end, worked, completed, jitter);
+	}
+
+	/**
+	 * Waits out a measured period, rather than skipping it: until Prometheus has stored a scrape of the selector
+	 * at or after its end, not every point of it is final.
+	 * @param prometheus the Prometheus that scrapes the app
+	 * @param selector a series of the app
+	 * @param end Unix time of the last point of the period
+	 */
+	static void awaitScrapesUntil(PrometheusApi prometheus, String selector, double end) {
+		await("scrapes up to " + Instant.ofEpochMilli((long) (end * 1e3)))
+			.atMost(Duration.ofMillis((long) (Math.max(0, end - now()) * 1e3)).plusSeconds(30))
+			.pollDelay(Duration.ofMillis((long) (Math.max(0, end - now()) * 1e3)))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> prometheus.value("timestamp(" + selector + ")", now()) >= end);
 	}
 
 	static String rate(String selector, Duration window) {
