@@ -39,8 +39,7 @@ public final class ExecutorQueueWaitPostProcessor implements BeanPostProcessor {
 
 	private static final Log logger = LogFactory.getLog(ExecutorQueueWaitPostProcessor.class);
 
-	private static final @Nullable Field taskDecorator = ReflectionUtils.findField(ThreadPoolTaskExecutor.class,
-			"taskDecorator", TaskDecorator.class);
+	private final @Nullable Field taskDecorator;
 
 	private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -51,7 +50,13 @@ public final class ExecutorQueueWaitPostProcessor implements BeanPostProcessor {
 	 * @param clock supplies the registry's clock, looked up when the first task is submitted
 	 */
 	public ExecutorQueueWaitPostProcessor(Supplier<Clock> clock) {
+		this(clock, ReflectionUtils.findField(ThreadPoolTaskExecutor.class, AsyncRuntimeHints.TASK_DECORATOR,
+				TaskDecorator.class));
+	}
+
+	ExecutorQueueWaitPostProcessor(Supplier<Clock> clock, @Nullable Field taskDecorator) {
 		this.decorator = new QueueWaitDecorator(clock);
+		this.taskDecorator = taskDecorator;
 	}
 
 	// Before initialization: on the executor itself, not a proxy of it. The executor reads its decorator at each
@@ -70,7 +75,7 @@ public final class ExecutorQueueWaitPostProcessor implements BeanPostProcessor {
 	}
 
 	private void decorate(ThreadPoolTaskExecutor executor, String beanName) {
-		Field field = taskDecorator;
+		Field field = this.taskDecorator;
 		if (field == null) {
 			warn(beanName, null);
 			return;
