@@ -109,6 +109,12 @@ public class JobMetricsProperties {
 	 */
 	private final Prometheus prometheus = new Prometheus();
 
+	/**
+	 * Heartbeats: messages sent on a schedule through the application's own queues, so that the consumers' lag is
+	 * measured on an idle queue too.
+	 */
+	private final Heartbeat heartbeat = new Heartbeat();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -225,6 +231,10 @@ public class JobMetricsProperties {
 
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
 	}
 
 	public Prometheus getPrometheus() {
@@ -518,6 +528,138 @@ public class JobMetricsProperties {
 
 		public void setNativeHistograms(boolean nativeHistograms) {
 			this.nativeHistograms = nativeHistograms;
+		}
+
+	}
+
+	/**
+	 * Heartbeats (tracer messages) through the application's own queues.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Whether to send heartbeats to the configured destinations and to take heartbeats out of every listener
+		 * container's deliveries before the application's listener sees them.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two heartbeats to a destination. The heartbeat lag of a healthy idle queue stays below it.
+		 */
+		private Duration interval = Duration.ofSeconds(30);
+
+		/**
+		 * JMS destinations to send heartbeats to.
+		 */
+		private final HeartbeatJms jms = new HeartbeatJms();
+
+		/**
+		 * RabbitMQ queues to send heartbeats to.
+		 */
+		private final HeartbeatRabbit rabbit = new HeartbeatRabbit();
+
+		/**
+		 * Kafka topics to send heartbeats to.
+		 */
+		private final HeartbeatKafka kafka = new HeartbeatKafka();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public HeartbeatJms getJms() {
+			return this.jms;
+		}
+
+		public HeartbeatRabbit getRabbit() {
+			return this.rabbit;
+		}
+
+		public HeartbeatKafka getKafka() {
+			return this.kafka;
+		}
+
+	}
+
+	/**
+	 * JMS heartbeats.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class HeartbeatJms {
+
+		/**
+		 * Destinations to send a heartbeat to every interval, with the application's JmsTemplate (queues, or topics
+		 * when its pub-sub domain is on), the names the listeners consume from.
+		 */
+		private List<String> destinations = new ArrayList<>();
+
+		public List<String> getDestinations() {
+			return this.destinations;
+		}
+
+		public void setDestinations(List<String> destinations) {
+			this.destinations = destinations;
+		}
+
+	}
+
+	/**
+	 * RabbitMQ heartbeats.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class HeartbeatRabbit {
+
+		/**
+		 * Queues to send a heartbeat to every interval, with the application's RabbitTemplate, through the default
+		 * exchange (routing key = queue name).
+		 */
+		private List<String> queues = new ArrayList<>();
+
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
+		}
+
+	}
+
+	/**
+	 * Kafka heartbeats.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class HeartbeatKafka {
+
+		/**
+		 * Topics to send a heartbeat to every interval, one to each partition, with the application's KafkaTemplate
+		 * (a record with a null key and value and the job-metrics-heartbeat header).
+		 */
+		private List<String> topics = new ArrayList<>();
+
+		public List<String> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(List<String> topics) {
+			this.topics = topics;
 		}
 
 	}
