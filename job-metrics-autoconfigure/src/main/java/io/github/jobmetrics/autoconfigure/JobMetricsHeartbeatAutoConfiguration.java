@@ -15,6 +15,10 @@ import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Message;
 
+import io.github.jobmetrics.heartbeat.RabbitHeartbeats;
+
+import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -104,6 +108,30 @@ public final class JobMetricsHeartbeatAutoConfiguration {
 			}
 			JmsTemplate template = template(templates, "job-metrics.heartbeat.jms.destinations", "JmsTemplate");
 			return new HeartbeatDestinations(JmsHeartbeats.destinations(template, names));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RabbitTemplate.class, AbstractRabbitListenerContainerFactory.class })
+	static class RabbitHeartbeatConfiguration {
+
+		// Static, and with the meters looked up lazily: a post-processor must not pull other beans in early.
+		@Bean
+		@ConditionalOnMissingBean
+		static RabbitHeartbeats rabbitHeartbeats(ObjectProvider<HeartbeatMeters> meters) {
+			return new RabbitHeartbeats(meters::getObject);
+		}
+
+		@Bean
+		HeartbeatDestinations rabbitHeartbeatDestinations(JobMetricsProperties properties,
+				ObjectProvider<RabbitTemplate> templates) {
+			List<String> queues = properties.getHeartbeat().getRabbit().getQueues();
+			if (queues.isEmpty()) {
+				return new HeartbeatDestinations(List.<HeartbeatDestination>of());
+			}
+			RabbitTemplate template = template(templates, "job-metrics.heartbeat.rabbit.queues", "RabbitTemplate");
+			return new HeartbeatDestinations(RabbitHeartbeats.destinations(template, queues));
 		}
 
 	}

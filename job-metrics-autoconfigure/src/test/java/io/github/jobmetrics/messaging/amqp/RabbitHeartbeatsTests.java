@@ -1,0 +1,154 @@
+package io.github.jobmetrics.messaging.amqp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
+import io.github.jobmetrics.TracedJob;
+import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsHeartbeatAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsRabbitAutoConfiguration;
+import io.github.jobmetrics.heartbeat.HeartbeatScheduler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.annotation.EnableRabbit;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * RabbitMQ heartbeats against a real RabbitMQ node, with Spring Boot's listener containers and the application's
+ * own {@code RabbitTemplate}.
+ */
+@ExtendWith(RabbitBroker.class)
+class RabbitHeartbeatsTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(BootMetricsAutoConfigurations.with(RabbitBroker.rabbitAutoConfiguration(),
+				JobMetricsAutoConfiguration.class, JobMetricsRabbitAutoConfiguration.class,
+				JobMetricsHeartbeatAutoConfiguration.class))
+		.withPropertyValues(RabbitBroker.properties())
+		.withPropertyValues("job-metrics.heartbeat.interval=100ms");
+
+	@Test
+	void heartbeatsNeverReachTheListenerAreNotRunsAndAreAllConsumed() {
+		this.contextRunner.withUserConfiguration(Shipments.class)
+			.withPropertyValues("job-metrics.heartbeat.rabbit.queues=" + Shipments.QUEUE)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(WAIT).until(() -> consumed(registry, Shipments.QUEUE) >= 3);
+				double first = timestamp(registry, Shipments.QUEUE);
+				context.getBean(RabbitTemplate.class).convertAndSend(Shipments.QUEUE, "shipment-1");
+				Shipments listener = context.getBean(Shipments.class);
+				await().atMost(WAIT).until(() -> listener.received().size() == 1);
+				await().atMost(WAIT).until(() -> timestamp(registry, Shipments.QUEUE) > first);
+				context.getBean(HeartbeatScheduler.class).stop();
+				await().atMost(WAIT)
+					.until(() -> consumed(registry, Shipments.QUEUE) == sent(registry, Shipments.QUEUE));
+				assertThat(listener.received()).containsExactly("shipment-1");
+				assertThat(registry.get("job.executions").tags("job.name", "shipments").functionCounters().stream()
+					.mapToDouble(FunctionCounter::count)
+					.sum()).isEqualTo(1);
+				// Heartbeats carry an AMQP timestamp, the real message none: a heartbeat run would have a queue wait.
+				assertThat(registry.find("job.queue.wait").tags("job.name", "shipments").timer()).isNull();
+			});
+	}
+
+	@Test
+	void heartbeatsThatTheBrokerDropsShowInSentMinusConsumed() {
+		// A queue that keeps one message and drops the older ones, while its consumers are stopped: a broker losing
+		// heartbeats.
+		this.contextRunner.withUserConfiguration(BoundedQueue.class)
+			.withPropertyValues("job-metrics.heartbeat.rabbit.queues=" + BoundedQueue.QUEUE,
+					"spring.rabbitmq.listener.simple.auto-startup=false")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(WAIT).until(() -> sent(registry, BoundedQueue.QUEUE) >= 5);
+				context.getBean(HeartbeatScheduler.class).stop();
+				context.getBean(RabbitListenerEndpointRegistry.class).start();
+				await().atMost(WAIT).until(() -> consumed(registry, BoundedQueue.QUEUE) == 1);
+				assertThat(sent(registry, BoundedQueue.QUEUE) - consumed(registry, BoundedQueue.QUEUE))
+					.isGreaterThanOrEqualTo(4);
+				assertThat(context.getBean(BoundedQueue.class).received()).isEmpty();
+			});
+	}
+
+	static double consumed(MeterRegistry registry, String queue) {
+		Counter counter = registry.find("job.queue.heartbeats.consumed").tag("queue", queue).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	static double sent(MeterRegistry registry, String queue) {
+		Counter counter = registry.find("job.queue.heartbeats.sent").tag("queue", queue).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	static double timestamp(MeterRegistry registry, String queue) {
+		return registry.get("job.queue.heartbeat.timestamp").tag("queue", queue).gauge().value();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableRabbit
+	static class Shipments {
+
+		static final String QUEUE = "heartbeat-shipments";
+
+		private final List<String> received = new CopyOnWriteArrayList<>();
+
+		@Bean
+		Queue shipmentsQueue() {
+			return new Queue(QUEUE, false, false, true);
+		}
+
+		@RabbitListener(queues = QUEUE)
+		@TracedJob(name = "shipments", queue = QUEUE)
+		public void onShipment(String body) {
+			this.received.add(body);
+		}
+
+		List<String> received() {
+			return this.received;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableRabbit
+	static class BoundedQueue {
+
+		static final String QUEUE = "heartbeat-bounded";
+
+		private final List<String> received = new CopyOnWriteArrayList<>();
+
+		@Bean
+		Queue boundedQueue() {
+			return new Queue(QUEUE, false, false, true, Map.of("x-max-length", 1));
+		}
+
+		@RabbitListener(queues = QUEUE)
+		public void onMessage(String body) {
+			this.received.add(body);
+		}
+
+		List<String> received() {
+			return this.received;
+		}
+
+	}
+
+}
