@@ -11,6 +11,7 @@ import io.github.jobmetrics.heartbeat.HeartbeatDestinations;
 import io.github.jobmetrics.heartbeat.HeartbeatMeters;
 import io.github.jobmetrics.heartbeat.HeartbeatScheduler;
 import io.github.jobmetrics.heartbeat.JmsHeartbeats;
+import io.github.jobmetrics.heartbeat.KafkaHeartbeats;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Message;
@@ -28,6 +29,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jms.config.JmsListenerEndpointRegistry;
+import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.jms.listener.AbstractMessageListenerContainer;
 import org.springframework.jms.listener.SessionAwareMessageListener;
@@ -132,6 +137,31 @@ public final class JobMetricsHeartbeatAutoConfiguration {
 			}
 			RabbitTemplate template = template(templates, "job-metrics.heartbeat.rabbit.queues", "RabbitTemplate");
 			return new HeartbeatDestinations(RabbitHeartbeats.destinations(template, queues));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ KafkaTemplate.class, AbstractKafkaListenerContainerFactory.class, RecordInterceptor.class,
+			BatchInterceptor.class })
+	static class KafkaHeartbeatConfiguration {
+
+		// Static, and with the meters looked up lazily: a post-processor must not pull other beans in early.
+		@Bean
+		@ConditionalOnMissingBean
+		static KafkaHeartbeats kafkaHeartbeats(ObjectProvider<HeartbeatMeters> meters) {
+			return new KafkaHeartbeats(meters::getObject);
+		}
+
+		@Bean
+		HeartbeatDestinations kafkaHeartbeatDestinations(JobMetricsProperties properties,
+				ObjectProvider<KafkaTemplate<?, ?>> templates) {
+			List<String> topics = properties.getHeartbeat().getKafka().getTopics();
+			if (topics.isEmpty()) {
+				return new HeartbeatDestinations(List.<HeartbeatDestination>of());
+			}
+			KafkaTemplate<?, ?> template = template(templates, "job-metrics.heartbeat.kafka.topics", "KafkaTemplate");
+			return new HeartbeatDestinations(KafkaHeartbeats.destinations(template, topics));
 		}
 
 	}
