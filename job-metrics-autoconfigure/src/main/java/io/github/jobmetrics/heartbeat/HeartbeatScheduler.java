@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -40,6 +41,8 @@ public final class HeartbeatScheduler implements SmartLifecycle, DisposableBean 
 	private final Set<HeartbeatDestination> failing = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable ScheduledExecutorService executor;
+
+	private volatile boolean stopped;
 
 	/**
 	 * Creates the scheduler.
@@ -81,12 +84,13 @@ public final class HeartbeatScheduler implements SmartLifecycle, DisposableBean 
 		if (destinations().isEmpty()) {
 			return;
 		}
+		this.stopped = false;
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "job-metrics-heartbeat");
 			thread.setDaemon(true);
 			return thread;
 		});
-		executor.scheduleAtFixedRate(this::beat, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		executor.scheduleAtFixedRate(() -> beat(() -> this.stopped), 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
 		this.executor = executor;
 	}
 
@@ -94,8 +98,12 @@ public final class HeartbeatScheduler implements SmartLifecycle, DisposableBean 
 	 * Sends one heartbeat to every destination now. Never throws.
 	 */
 	void beat() {
+		beat(() -> false);
+	}
+
+	private void beat(BooleanSupplier stopped) {
 		for (HeartbeatDestination destination : destinations()) {
-			if (Thread.currentThread().isInterrupted()) {
+			if (stopped.getAsBoolean()) {
 				return;
 			}
 			try {
@@ -126,8 +134,11 @@ public final class HeartbeatScheduler implements SmartLifecycle, DisposableBean 
 		ScheduledExecutorService executor = this.executor;
 		this.executor = null;
 		if (executor != null) {
-			// Not awaited: a heartbeat caught in a send to a broker that does not answer must not hold the shutdown.
-			executor.shutdownNow();
+			this.stopped = true;
+			// Neither awaited nor interrupted: a heartbeat caught in a send to a broker that does not answer must not
+			// hold the shutdown, and one that is on its way is counted when the broker has taken it (an interrupt
+			// would leave it sent but uncounted). No destination is sent to after this.
+			executor.shutdown();
 		}
 	}
 

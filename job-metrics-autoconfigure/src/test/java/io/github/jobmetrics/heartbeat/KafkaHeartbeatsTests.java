@@ -47,12 +47,14 @@ import static io.github.jobmetrics.heartbeat.JmsHeartbeatsTests.timestamp;
  */
 @SpringBootTest(classes = KafkaHeartbeatsTests.App.class, webEnvironment = WebEnvironment.NONE,
 		properties = { "spring.kafka.consumer.auto-offset-reset=earliest", "job-metrics.heartbeat.interval=200ms",
-				"job-metrics.heartbeat.kafka.topics=" + KafkaHeartbeatsTests.TOPIC })
-@EmbeddedKafka(partitions = 3, topics = KafkaHeartbeatsTests.TOPIC,
+				"job-metrics.heartbeat.kafka.topics=" + KafkaHeartbeatsTests.TOPIC + "," + KafkaHeartbeatsTests.BATCHES })
+@EmbeddedKafka(partitions = 3, topics = { KafkaHeartbeatsTests.TOPIC, KafkaHeartbeatsTests.BATCHES },
 		bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class KafkaHeartbeatsTests {
 
 	static final String TOPIC = "heartbeat-orders";
+
+	static final String BATCHES = "heartbeat-batches";
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -67,6 +69,9 @@ class KafkaHeartbeatsTests {
 
 	@Autowired
 	private HeartbeatScheduler scheduler;
+
+	@Autowired
+	private Batches batches;
 
 	@Value("${spring.kafka.bootstrap-servers}")
 	private String bootstrapServers;
@@ -111,6 +116,21 @@ class KafkaHeartbeatsTests {
 		}
 	}
 
+	@Test
+	void aBatchListenerGetsItsBatchesWithoutHeartbeats() throws Exception {
+		// Rounds sent here, so that this test does not depend on the scheduler that another test stops.
+		double before = consumed(this.registry, BATCHES);
+		this.scheduler.beat();
+		for (int i = 1; i <= 3; i++) {
+			this.kafka.send(BATCHES, "batch-" + i).get();
+		}
+		this.scheduler.beat();
+		await().atMost(WAIT).until(() -> this.batches.received().size() == 3);
+		await().atMost(WAIT).until(() -> consumed(this.registry, BATCHES) >= before + 6);
+		assertThat(this.batches.received()).containsExactlyInAnyOrder("batch-1", "batch-2", "batch-3");
+		assertThat(this.batches.batchSizes()).allMatch((size) -> size > 0);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ AopAutoConfiguration.class, MetricsAutoConfiguration.class,
 			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
@@ -121,6 +141,11 @@ class KafkaHeartbeatsTests {
 		@Bean
 		Orders orders() {
 			return new Orders();
+		}
+
+		@Bean
+		Batches batches() {
+			return new Batches();
 		}
 
 	}
@@ -137,6 +162,28 @@ class KafkaHeartbeatsTests {
 
 		List<String> received() {
 			return this.received;
+		}
+
+	}
+
+	static class Batches {
+
+		private final List<String> received = new CopyOnWriteArrayList<>();
+
+		private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
+		@KafkaListener(topics = BATCHES, groupId = "batches", batch = "true")
+		public void onBatch(List<String> bodies) {
+			this.batchSizes.add(bodies.size());
+			this.received.addAll(bodies);
+		}
+
+		List<String> received() {
+			return this.received;
+		}
+
+		List<Integer> batchSizes() {
+			return this.batchSizes;
 		}
 
 	}
