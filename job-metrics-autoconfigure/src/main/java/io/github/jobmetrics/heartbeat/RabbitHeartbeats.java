@@ -6,23 +6,28 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.messaging.amqp.AdviceChains;
 import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.DirectReplyToMessageListenerContainer;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * RabbitMQ heartbeats. Sent with the application's {@link RabbitTemplate} through the default exchange to the named
  * queues (a text message whose {@code job-metrics-heartbeat} header is its send time). On the listener side, every
- * {@link AbstractRabbitListenerContainerFactory} bean (the containers of {@code @RabbitListener} methods) gets one
- * more advice at the head of its advice chain: a heartbeat is recorded and returned from without calling the rest
+ * {@link AbstractRabbitListenerContainerFactory} bean (the containers of {@code @RabbitListener} methods) and every
+ * listener container bean gets one more advice at the head of its advice chain: a heartbeat is recorded and returned from without calling the rest
  * of the chain, so the container acknowledges it as it does a message its listener handled, and neither a retry
  * interceptor nor the application's listener, nor a traced run, sees it. Batch listeners get their batch without
  * the heartbeats.
@@ -33,6 +38,8 @@ import org.springframework.util.function.SingletonSupplier;
  * @since 0.3.0
  */
 public final class RabbitHeartbeats implements BeanPostProcessor {
+
+	private static final Log logger = LogFactory.getLog(RabbitHeartbeats.class);
 
 	private final Supplier<HeartbeatMeters> meters;
 
@@ -56,26 +63,63 @@ public final class RabbitHeartbeats implements BeanPostProcessor {
 	}
 
 	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		// A container bean builds the proxy of its advice chain when it is initialized.
+		if (bean instanceof AbstractMessageListenerContainer container
+				&& !(bean instanceof DirectReplyToMessageListenerContainer)) {
+			try {
+				Advice[] chain = AdviceChains.of(container);
+				if (chain == null) {
+					logger.warn("job-metrics cannot read the advice chain of RabbitMQ listener container '" + beanName
+							+ "', so its listener would get heartbeats: send none to its queues, or create it from a "
+							+ "RabbitListenerContainerFactory bean");
+				}
+				else if (!hasReceiver(chain)) {
+					container.setAdviceChain(withReceiver(chain));
+				}
+			}
+			catch (RuntimeException | LinkageError ex) {
+				MeteringFailures.log("prepare RabbitMQ listener container '" + beanName + "' for heartbeats", ex);
+			}
+		}
+		return bean;
+	}
+
+	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		// Spring Boot has configured the factory (retry interceptor included) in its bean method.
 		if (bean instanceof AbstractRabbitListenerContainerFactory<?> factory) {
 			try {
 				Advice[] chain = factory.getAdviceChain();
-				Advice[] existing = (chain != null) ? chain : new Advice[0];
-				for (Advice advice : existing) {
-					if (advice instanceof Receiver) {
-						return bean;
-					}
+				if (!hasReceiver(chain)) {
+					factory.setAdviceChain(withReceiver(chain));
 				}
-				Advice[] withHeartbeats = new Advice[existing.length + 1];
-				withHeartbeats[0] = new Receiver(this.meters);
-				System.arraycopy(existing, 0, withHeartbeats, 1, existing.length);
-				factory.setAdviceChain(withHeartbeats);
 			}
 			catch (RuntimeException | LinkageError ex) {
 				MeteringFailures.log("prepare RabbitMQ listener container factory '" + beanName + "' for heartbeats", ex);
 			}
 		}
 		return bean;
+	}
+
+	private static boolean hasReceiver(Advice @Nullable [] chain) {
+		if (chain != null) {
+			for (Advice advice : chain) {
+				if (advice instanceof Receiver) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	// First, so that a heartbeat is taken out before a retry interceptor or anything else of the chain sees it.
+	private Advice[] withReceiver(Advice @Nullable [] chain) {
+		Advice[] existing = (chain != null) ? chain : new Advice[0];
+		Advice[] withHeartbeats = new Advice[existing.length + 1];
+		withHeartbeats[0] = new Receiver(this.meters);
+		System.arraycopy(existing, 0, withHeartbeats, 1, existing.length);
+		return withHeartbeats;
 	}
 
 	private record Sender(RabbitTemplate template, String queue) implements HeartbeatDestination {

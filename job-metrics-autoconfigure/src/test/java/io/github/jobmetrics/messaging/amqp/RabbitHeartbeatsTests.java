@@ -20,7 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.annotation.EnableRabbit;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -88,6 +90,21 @@ class RabbitHeartbeatsTests {
 			});
 	}
 
+	@Test
+	void aListenerContainerBeanOfTheApplicationGetsNoHeartbeat() {
+		this.contextRunner.withUserConfiguration(ContainerBean.class)
+			.withPropertyValues("job-metrics.heartbeat.rabbit.queues=" + ContainerBean.QUEUE)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(WAIT).until(() -> consumed(registry, ContainerBean.QUEUE) >= 3);
+				context.getBean(RabbitTemplate.class).convertAndSend(ContainerBean.QUEUE, "refund-1");
+				ContainerBean bean = context.getBean(ContainerBean.class);
+				await().atMost(WAIT).until(() -> bean.received().size() == 1);
+				await().atMost(WAIT).until(() -> consumed(registry, ContainerBean.QUEUE) >= 6);
+				assertThat(bean.received()).containsExactly("refund-1");
+			});
+	}
+
 	static double consumed(MeterRegistry registry, String queue) {
 		Counter counter = registry.find("job.queue.heartbeats.consumed").tag("queue", queue).counter();
 		return (counter != null) ? counter.count() : 0;
@@ -143,6 +160,32 @@ class RabbitHeartbeatsTests {
 		@RabbitListener(queues = QUEUE)
 		public void onMessage(String body) {
 			this.received.add(body);
+		}
+
+		List<String> received() {
+			return this.received;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ContainerBean {
+
+		static final String QUEUE = "heartbeat-refunds";
+
+		private final List<String> received = new CopyOnWriteArrayList<>();
+
+		@Bean
+		Queue refundsQueue() {
+			return new Queue(QUEUE, false, false, true);
+		}
+
+		@Bean
+		SimpleMessageListenerContainer refundsContainer(ConnectionFactory connectionFactory) {
+			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+			container.setQueueNames(QUEUE);
+			container.setMessageListener((message) -> this.received.add(new String(message.getBody())));
+			return container;
 		}
 
 		List<String> received() {
