@@ -8,7 +8,6 @@ import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsHeartbeatAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsJmsAutoConfiguration;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -23,6 +22,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jms.annotation.JmsListener;
 import org.springframework.jms.core.JmsTemplate;
 
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.consumed;
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.sent;
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.timestamp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -118,20 +120,6 @@ class JmsHeartbeatsTests {
 				assertThat(context).doesNotHaveBean(HeartbeatScheduler.class).doesNotHaveBean(JmsHeartbeats.class);
 				assertThat(context.getBean(MeterRegistry.class).find("job.queue.heartbeats.sent").counter()).isNull();
 			});
-	}
-
-	static double consumed(MeterRegistry registry, String queue) {
-		Counter counter = registry.find("job.queue.heartbeats.consumed").tag("queue", queue).counter();
-		return (counter != null) ? counter.count() : 0;
-	}
-
-	static double sent(MeterRegistry registry, String queue) {
-		Counter counter = registry.find("job.queue.heartbeats.sent").tag("queue", queue).counter();
-		return (counter != null) ? counter.count() : 0;
-	}
-
-	static double timestamp(MeterRegistry registry, String queue) {
-		return registry.get("job.queue.heartbeat.timestamp").tag("queue", queue).gauge().value();
 	}
 
 	static class OrderListener {

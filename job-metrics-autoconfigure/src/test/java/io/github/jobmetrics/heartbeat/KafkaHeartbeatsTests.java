@@ -35,11 +35,11 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.consumed;
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.sent;
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.timestamp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static io.github.jobmetrics.heartbeat.JmsHeartbeatsTests.consumed;
-import static io.github.jobmetrics.heartbeat.JmsHeartbeatsTests.sent;
-import static io.github.jobmetrics.heartbeat.JmsHeartbeatsTests.timestamp;
 
 /**
  * Kafka heartbeats on a real broker (spring-kafka-test's embedded KRaft broker), a topic of three partitions, the

@@ -11,7 +11,6 @@ import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsHeartbeatAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsRabbitAutoConfiguration;
 import io.github.jobmetrics.heartbeat.HeartbeatScheduler;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -28,6 +27,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.consumed;
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.sent;
+import static io.github.jobmetrics.heartbeat.HeartbeatReadings.timestamp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -103,20 +105,6 @@ class RabbitHeartbeatsTests {
 				await().atMost(WAIT).until(() -> consumed(registry, ContainerBean.QUEUE) >= 6);
 				assertThat(bean.received()).containsExactly("refund-1");
 			});
-	}
-
-	static double consumed(MeterRegistry registry, String queue) {
-		Counter counter = registry.find("job.queue.heartbeats.consumed").tag("queue", queue).counter();
-		return (counter != null) ? counter.count() : 0;
-	}
-
-	static double sent(MeterRegistry registry, String queue) {
-		Counter counter = registry.find("job.queue.heartbeats.sent").tag("queue", queue).counter();
-		return (counter != null) ? counter.count() : 0;
-	}
-
-	static double timestamp(MeterRegistry registry, String queue) {
-		return registry.get("job.queue.heartbeat.timestamp").tag("queue", queue).gauge().value();
 	}
 
 	@Configuration(proxyBeanMethods = false)
