@@ -110,6 +110,12 @@ public class JobMetricsProperties {
 	private final Prometheus prometheus = new Prometheus();
 
 	/**
+	 * Heartbeats: messages sent on a schedule through the application's own queues, so that the consumers' lag is
+	 * measured on an idle queue too.
+	 */
+	private final Heartbeat heartbeat = new Heartbeat();
+
+	/**
 	 * {@return the value of {@code job-metrics.enabled}}
 	 */
 	public boolean isEnabled() {
@@ -277,6 +283,13 @@ public class JobMetricsProperties {
 	 */
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	/**
+	 * {@return the {@code job-metrics.heartbeat.*} settings}
+	 */
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
 	}
 
 	/**
@@ -675,6 +688,182 @@ public class JobMetricsProperties {
 		 */
 		public void setNativeHistograms(boolean nativeHistograms) {
 			this.nativeHistograms = nativeHistograms;
+		}
+
+	}
+
+	/**
+	 * Heartbeats (tracer messages) through the application's own queues.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Whether to send heartbeats to the configured destinations and to take heartbeats out of every listener
+		 * container's deliveries before the application's listener sees them.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two heartbeats to a destination. The heartbeat lag of a healthy idle queue stays below it.
+		 */
+		private Duration interval = Duration.ofSeconds(30);
+
+		/**
+		 * JMS destinations to send heartbeats to.
+		 */
+		private final HeartbeatJms jms = new HeartbeatJms();
+
+		/**
+		 * RabbitMQ queues to send heartbeats to.
+		 */
+		private final HeartbeatRabbit rabbit = new HeartbeatRabbit();
+
+		/**
+		 * Kafka topics to send heartbeats to.
+		 */
+		private final HeartbeatKafka kafka = new HeartbeatKafka();
+
+		/**
+		 * {@return the value of {@code job-metrics.heartbeat.enabled}}
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Sets {@code job-metrics.heartbeat.enabled}.
+		 * @param enabled the new value
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		/**
+		 * {@return the value of {@code job-metrics.heartbeat.interval}}
+		 */
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		/**
+		 * Sets {@code job-metrics.heartbeat.interval}.
+		 * @param interval the new value
+		 */
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		/**
+		 * {@return the {@code job-metrics.heartbeat.jms.*} settings}
+		 */
+		public HeartbeatJms getJms() {
+			return this.jms;
+		}
+
+		/**
+		 * {@return the {@code job-metrics.heartbeat.rabbit.*} settings}
+		 */
+		public HeartbeatRabbit getRabbit() {
+			return this.rabbit;
+		}
+
+		/**
+		 * {@return the {@code job-metrics.heartbeat.kafka.*} settings}
+		 */
+		public HeartbeatKafka getKafka() {
+			return this.kafka;
+		}
+
+	}
+
+	/**
+	 * JMS heartbeats.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class HeartbeatJms {
+
+		/**
+		 * Destinations to send a heartbeat to every interval, with the application's JmsTemplate (queues, or topics
+		 * when its pub-sub domain is on), the names the listeners consume from.
+		 */
+		private List<String> destinations = new ArrayList<>();
+
+		/**
+		 * {@return the value of {@code job-metrics.heartbeat.jms.destinations}}
+		 */
+		public List<String> getDestinations() {
+			return this.destinations;
+		}
+
+		/**
+		 * Sets {@code job-metrics.heartbeat.jms.destinations}.
+		 * @param destinations the new value
+		 */
+		public void setDestinations(List<String> destinations) {
+			this.destinations = destinations;
+		}
+
+	}
+
+	/**
+	 * RabbitMQ heartbeats.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class HeartbeatRabbit {
+
+		/**
+		 * Queues to send a heartbeat to every interval, with the application's RabbitTemplate, through the default
+		 * exchange (routing key = queue name).
+		 */
+		private List<String> queues = new ArrayList<>();
+
+		/**
+		 * {@return the value of {@code job-metrics.heartbeat.rabbit.queues}}
+		 */
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		/**
+		 * Sets {@code job-metrics.heartbeat.rabbit.queues}.
+		 * @param queues the new value
+		 */
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
+		}
+
+	}
+
+	/**
+	 * Kafka heartbeats.
+	 *
+	 * @since 0.3.0
+	 */
+	public static class HeartbeatKafka {
+
+		/**
+		 * Topics to send a heartbeat to every interval, one to each partition, with the application's KafkaTemplate
+		 * (a record with a null key and value and the job-metrics-heartbeat header).
+		 */
+		private List<String> topics = new ArrayList<>();
+
+		/**
+		 * {@return the value of {@code job-metrics.heartbeat.kafka.topics}}
+		 */
+		public List<String> getTopics() {
+			return this.topics;
+		}
+
+		/**
+		 * Sets {@code job-metrics.heartbeat.kafka.topics}.
+		 * @param topics the new value
+		 */
+		public void setTopics(List<String> topics) {
+			this.topics = topics;
 		}
 
 	}

@@ -127,6 +127,18 @@ public final class MicrometerJobTracer implements JobTracer {
 	}
 
 	/**
+	 * Returns the {@code queue} label that this tracer's meters give a queue: the name itself, or {@code other} once
+	 * the cap on distinct queue values ({@code JobMeterSettings.maxQueues()}) is reached by other names. For meters
+	 * of the same queues published beside the tracer's (heartbeats), so that one cap bounds them all.
+	 * @param queue the queue name, {@code null} or empty for none
+	 * @return the label value
+	 * @since 0.3.0
+	 */
+	public String queueLabel(@Nullable String queue) {
+		return this.limits.queues().admit(queueTag(queue));
+	}
+
+	/**
 	 * Returns the seconds worked so far by the given job, including the elapsed part of runs in progress:
 	 * the value {@code job_worked_seconds_total} would show if read now.
 	 * @param jobName the job name

@@ -35,14 +35,7 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> metadataOfEndpoint = new LinkedHashMap<>(properties);
 		properties.keySet().removeIf((name) -> !name.startsWith("job-metrics."));
 		metadataOfEndpoint.keySet().removeIf((name) -> name.startsWith("job-metrics."));
-		List<String> expected = Arrays.stream(JobMetricsProperties.class.getDeclaredFields())
-			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
-			.flatMap((field) -> (field.getType().getDeclaringClass() == JobMetricsProperties.class
-					&& field.getType() != JobMetricsProperties.Job.class)
-					? Arrays.stream(field.getType().getDeclaredFields())
-						.map((nested) -> "job-metrics." + dashed(field.getName()) + "." + dashed(nested.getName()))
-					: Stream.of("job-metrics." + dashed(field.getName())))
-			.toList();
+		List<String> expected = names("job-metrics", JobMetricsProperties.class).toList();
 		assertThat(properties).containsOnlyKeys(expected).isNotEmpty();
 		// Spring Boot's processor documents the access and cache settings of our endpoint too.
 		assertThat(metadataOfEndpoint).containsOnlyKeys("management.endpoint.jobs.access",
@@ -50,6 +43,16 @@ class ConfigurationMetadataTests {
 		properties.forEach((name, property) -> assertThat(property.path("description").asString()).as(name)
 			.isNotBlank()
 			.doesNotStartWith("The "));
+	}
+
+	// The properties of a group: its fields, and those of its nested groups (job-metrics.heartbeat.jms.destinations).
+	private static Stream<String> names(String prefix, Class<?> group) {
+		return Arrays.stream(group.getDeclaredFields())
+			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
+			.flatMap((field) -> (field.getType().getDeclaringClass() == JobMetricsProperties.class
+					&& field.getType() != JobMetricsProperties.Job.class)
+					? names(prefix + "." + dashed(field.getName()), field.getType())
+					: Stream.of(prefix + "." + dashed(field.getName())));
 	}
 
 	@Test

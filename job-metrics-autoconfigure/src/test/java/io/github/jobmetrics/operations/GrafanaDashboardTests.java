@@ -74,8 +74,9 @@ class GrafanaDashboardTests {
 		List<String> queries = queries(dashboard());
 		for (String metric : List.of("job_worked_seconds_total", "job_worker_capacity", "job_duration_seconds_sum",
 				"job_executions_total", "job_duration_seconds_bucket", "job_queue_wait_seconds_bucket",
-				"job_queue_last_enqueued_timestamp_seconds", "job_inflight", "job_oldest_inflight_age_seconds",
-				"job_last_success_timestamp_seconds", "job_schedule_lag_seconds_bucket", "job_misfires_total")) {
+				"job_queue_last_enqueued_timestamp_seconds", "job_queue_heartbeat_timestamp_seconds", "job_inflight",
+				"job_oldest_inflight_age_seconds", "job_last_success_timestamp_seconds", "job_schedule_lag_seconds_bucket",
+				"job_misfires_total")) {
 			assertThat(queries).as("a panel on " + metric).anyMatch((query) -> query.contains(metric + "{"));
 		}
 		// Each selector follows the job and queue variables, so that the dashboard can be narrowed.

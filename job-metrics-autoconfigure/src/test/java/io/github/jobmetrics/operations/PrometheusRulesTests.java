@@ -38,10 +38,6 @@ class PrometheusRulesTests {
 
 	private static final String RUNBOOKS = "https://github.com/job-metrics/job-metrics/blob/main/docs/operations.md";
 
-	// Alerts whose runbook link is still the plain one on main, without the job_metrics_runbooks template: the lag
-	// alert, whose annotations the heartbeat work of issue 23 rewrites; it takes the template when the two meet.
-	private static final Set<String> PLAIN_RUNBOOK_LINKS = Set.of("JobQueueLagHigh");
-
 	private static final Set<String> PAGES = Set.of("JobQueueLagHigh", "JobQueueWaitHigh", "JobStale",
 			"JobMetricsTargetDown");
 
@@ -100,9 +96,8 @@ class PrometheusRulesTests {
 			String runbook = (String) annotations.get("runbook_url");
 			String anchor = "#" + name.toLowerCase();
 			assertThat(runbook).as("runbook of " + name)
-				.isEqualTo(PLAIN_RUNBOOK_LINKS.contains(name) ? RUNBOOKS + anchor
-						: "{{ with query \"job_metrics_runbooks\" }}{{ . | first | label \"url\" }}{{ else }}" + RUNBOOKS
-								+ "{{ end }}" + anchor);
+				.isEqualTo("{{ with query \"job_metrics_runbooks\" }}{{ . | first | label \"url\" }}{{ else }}" + RUNBOOKS
+						+ "{{ end }}" + anchor);
 			assertThat(anchors).as("runbook section of %s in docs/operations.md", name).contains(name.toLowerCase());
 		});
 		assertThat(pages).as("alerts that page: user impact only").containsExactlyInAnyOrderElementsOf(PAGES);

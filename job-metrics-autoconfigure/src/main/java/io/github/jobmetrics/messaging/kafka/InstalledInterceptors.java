@@ -21,8 +21,11 @@ import org.springframework.util.ReflectionUtils;
  * private fields of the factory and behind protected getters of the container, which are read reflectively there
  * (verified on 3.3.16); {@link KafkaListenerRuntimeHints} registers them for Spring AOT. Where a member is missing,
  * the caller is told, so that it leaves the bean alone rather than drop the application's own interceptor.
+ * <p>
+ * Public for {@code io.github.jobmetrics.heartbeat}, which wraps the same interceptors; internal to job-metrics,
+ * not API.
  */
-final class InstalledInterceptors {
+public final class InstalledInterceptors {
 
 	private static final Log logger = LogFactory.getLog(InstalledInterceptors.class);
 
@@ -41,19 +44,29 @@ final class InstalledInterceptors {
 	}
 
 	@SuppressWarnings("unchecked")
-	@Nullable RecordInterceptor<Object, Object> record() {
+	/**
+	 * The record interceptor installed.
+	 * @return the interceptor, or {@code null} if none
+	 */
+	public @Nullable RecordInterceptor<Object, Object> record() {
 		return (RecordInterceptor<Object, Object>) this.record;
 	}
 
 	@SuppressWarnings("unchecked")
-	@Nullable BatchInterceptor<Object, Object> batch() {
+	/**
+	 * The batch interceptor installed.
+	 * @return the interceptor, or {@code null} if none
+	 */
+	public @Nullable BatchInterceptor<Object, Object> batch() {
 		return (BatchInterceptor<Object, Object>) this.batch;
 	}
 
 	/**
 	 * Returns the interceptors of a factory, or {@code null} if this Spring Kafka hides them where we cannot read.
+	 * @param factory the factory
+	 * @return its interceptors, or {@code null}
 	 */
-	static @Nullable InstalledInterceptors of(AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
+	public static @Nullable InstalledInterceptors of(AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
 		if (PUBLIC_GETTERS) {
 			return new InstalledInterceptors(factory.getRecordInterceptor(), factory.getBatchInterceptor());
 		}
@@ -71,8 +84,10 @@ final class InstalledInterceptors {
 
 	/**
 	 * Returns the interceptors of a container, or {@code null} if this Spring Kafka hides them where we cannot read.
+	 * @param container the container
+	 * @return its interceptors, or {@code null}
 	 */
-	static @Nullable InstalledInterceptors of(AbstractMessageListenerContainer<?, ?> container) {
+	public static @Nullable InstalledInterceptors of(AbstractMessageListenerContainer<?, ?> container) {
 		if (PUBLIC_GETTERS) {
 			return new InstalledInterceptors(container.getRecordInterceptor(), container.getBatchInterceptor());
 		}
