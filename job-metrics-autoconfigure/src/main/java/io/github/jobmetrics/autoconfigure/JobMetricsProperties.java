@@ -301,6 +301,13 @@ public class JobMetricsProperties {
 		private boolean quartz = true;
 
 		/**
+		 * Whether to trace every Spring Batch job execution and step execution as a run: a step as a job named
+		 * jobName.stepName that counts the thread running it, a job execution as a run of its job name that
+		 * encloses its steps and adds no worked time of its own.
+		 */
+		private boolean batch = true;
+
+		/**
 		 * Whether to trace every @Async method as a job named SimpleClassName.method with no queue, as if
 		 * annotated with @TracedJob: a run on the executor's thread that lasts the method's body. A method or
 		 * class with its own @TracedJob keeps it.
@@ -329,6 +336,14 @@ public class JobMetricsProperties {
 
 		public void setQuartz(boolean quartz) {
 			this.quartz = quartz;
+		}
+
+		public boolean isBatch() {
+			return this.batch;
+		}
+
+		public void setBatch(boolean batch) {
+			this.batch = batch;
 		}
 
 		public boolean isAsync() {
