@@ -48,7 +48,7 @@ public final class JobMetricsBatchAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		static BatchJobMetrics batchJobMetrics(ObjectProvider<JobTracer> jobTracer) {
-			return BatchJobMetrics.batch6(jobTracer::getObject, BatchJobMetrics.class.getClassLoader());
+			return BatchJobMetrics.batch6(jobTracer::getObject, AbstractJob.class.getClassLoader());
 		}
 
 	}
@@ -63,7 +63,7 @@ public final class JobMetricsBatchAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		static BatchJobMetrics batchJobMetrics(ObjectProvider<JobTracer> jobTracer) {
-			return BatchJobMetrics.batch5(jobTracer::getObject, BatchJobMetrics.class.getClassLoader());
+			return BatchJobMetrics.batch5(jobTracer::getObject, AbstractJob.class.getClassLoader());
 		}
 
 	}

@@ -52,17 +52,14 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 
 	private final Supplier<JobTracer> tracer;
 
-	private final ClassLoader classLoader;
-
 	// Each job and step is given one listener, whether it is reached as a bean, as a step of a job, or both.
 	private final Set<Object> instrumented = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
 	private final List<AbstractJob> jobs = Collections.synchronizedList(new ArrayList<>());
 
-	private BatchJobMetrics(BatchLine line, Supplier<JobTracer> tracer, ClassLoader classLoader) {
+	private BatchJobMetrics(BatchLine line, Supplier<JobTracer> tracer) {
 		this.line = line;
 		this.tracer = tracer;
-		this.classLoader = classLoader;
 	}
 
 	/**
@@ -73,7 +70,7 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 	 * @return the post-processor of job and step beans
 	 */
 	public static BatchJobMetrics batch6(Supplier<JobTracer> tracer, ClassLoader classLoader) {
-		return new BatchJobMetrics(BatchLine.batch6(classLoader), tracer, classLoader);
+		return new BatchJobMetrics(BatchLine.batch6(classLoader), tracer);
 	}
 
 	/**
@@ -84,7 +81,7 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 	 * @return the post-processor of job and step beans
 	 */
 	public static BatchJobMetrics batch5(Supplier<JobTracer> tracer, ClassLoader classLoader) {
-		return new BatchJobMetrics(BatchLine.batch5(classLoader), tracer, classLoader);
+		return new BatchJobMetrics(BatchLine.batch5(classLoader), tracer);
 	}
 
 	// After initialisation, so that the listeners a job's builder registered come first: Batch calls afterStep in
@@ -125,17 +122,23 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 			return;
 		}
 		try {
-			this.line.register(job, BatchRunListener.ofJob(this.line, this.tracer, job.getName()).proxy(this.classLoader));
+			this.line.register(job, BatchRunListener.ofJob(this.line, this.tracer, job.getName()).proxy());
 			this.jobs.add(job);
-			// Steps built inside the job's bean method are no beans of their own.
-			for (String name : job.getStepNames()) {
+		}
+		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+			MeteringFailures.log("add the job-metrics listener to Spring Batch job '" + job.getName() + "'", ex);
+			return;
+		}
+		// Steps built inside the job's bean method are no beans of their own.
+		for (String name : job.getStepNames()) {
+			try {
 				if (this.line.step(job, name) instanceof AbstractStep step) {
 					instrument(step);
 				}
 			}
-		}
-		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-			MeteringFailures.log("add the job-metrics listener to Spring Batch job '" + job.getName() + "'", ex);
+			catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+				MeteringFailures.log("find step '" + name + "' of Spring Batch job '" + job.getName() + "'", ex);
+			}
 		}
 	}
 
@@ -146,7 +149,7 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 		try {
 			BatchRunListener listener = BatchRunListener.ofStep(this.line, this.tracer, step.getName(),
 					this.line.isPartitionManager(step));
-			this.line.register(step, listener.proxy(this.classLoader));
+			this.line.register(step, listener.proxy());
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
 			MeteringFailures.log("add the job-metrics listener to Spring Batch step '" + step.getName() + "'", ex);

@@ -2,6 +2,7 @@ package io.github.jobmetrics.batch;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -67,9 +68,10 @@ final class BatchRunListener implements InvocationHandler {
 		return new BatchRunListener(line, tracer, stepName, true, partitionManager);
 	}
 
-	Object proxy(ClassLoader classLoader) {
+	// A proxy of the line's listener interface, defined in the class loader of Spring Batch, which sees it.
+	Object proxy() {
 		Class<?> type = this.step ? this.line.stepListener : this.line.jobListener;
-		return java.lang.reflect.Proxy.newProxyInstance(classLoader, new Class<?>[] { type }, this);
+		return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, this);
 	}
 
 	/**

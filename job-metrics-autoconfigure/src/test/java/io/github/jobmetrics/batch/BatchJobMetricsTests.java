@@ -1,5 +1,6 @@
 package io.github.jobmetrics.batch;
 
+import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -17,6 +18,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -106,6 +108,48 @@ class BatchJobMetricsTests {
 			assertThat(executions(context, "stoppedJob", "cancelled")).isEqualTo(1);
 			assertThat(executions(context, "stoppedJob", "success")).isZero();
 			assertThat(executions(context, "stoppedJob", "failure")).isZero();
+		});
+	}
+
+	// An operator marks the failed step ABANDONED: Batch skips it when the job instance is restarted, so it is no run
+	// then; a simple job stops at a step that did not complete, so the restart ends ABANDONED itself, a new run of the
+	// job that did not finish its work: cancelled.
+	@Test
+	void aRestartSkipsAnAbandonedStepWhichIsNoRunAndTheRestartIsCancelled() {
+		this.contextRunner.run((context) -> {
+			Object failed = BatchJobs.launch(context, "restartedJob", 1_000);
+			assertThat(BatchJobs.status(failed)).isEqualTo(BatchStatus.FAILED);
+			BatchJobs.abandonStep(context, failed, "first");
+			assertThat(BatchJobs.status(BatchJobs.launch(context, "restartedJob", 1_000)))
+				.isEqualTo(BatchStatus.ABANDONED);
+			assertThat(BatchJobs.firstAttempts).hasValue(1);
+			assertThat(executions(context, "restartedJob.first", "failure")).isEqualTo(1);
+			assertOnlyFailures(context, "restartedJob.first");
+			for (String result : RESULTS) {
+				assertThat(executions(context, "restartedJob.second", result)).as(result).isZero();
+			}
+			assertThat(executions(context, "restartedJob", "failure")).isEqualTo(1);
+			assertThat(executions(context, "restartedJob", "cancelled")).isEqualTo(1);
+			assertThat(executions(context, "restartedJob", "success")).isZero();
+			assertThat(inFlight(context, "restartedJob")).isZero();
+		});
+	}
+
+	// Batch refuses to restart an instance whose last job execution was abandoned: no execution, no run.
+	@Test
+	void aRestartOfAnAbandonedJobExecutionIsNoRun() {
+		this.contextRunner.run((context) -> {
+			Object failed = BatchJobs.launch(context, "failingJob", 2_000);
+			BatchJobs.abandonJob(context, failed);
+			assertThatExceptionOfType(InvocationTargetException.class)
+				.isThrownBy(() -> BatchJobs.launch(context, "failingJob", 2_000))
+				.havingCause()
+				.satisfies((refused) -> assertThat(refused.getClass().getSimpleName())
+					.isEqualTo("JobInstanceAlreadyCompleteException"));
+			assertThat(executions(context, "failingJob", "failure")).isEqualTo(1);
+			assertOnlyFailures(context, "failingJob");
+			assertThat(executions(context, "failingJob.failing", "failure")).isEqualTo(1);
+			assertThat(inFlight(context, "failingJob")).isZero();
 		});
 	}
 
@@ -227,6 +271,12 @@ class BatchJobMetricsTests {
 
 	private static void assertOnlySuccesses(AssertableApplicationContext context, String job) {
 		for (String result : new String[] { "failure", "retry", "cancelled" }) {
+			assertThat(executions(context, job, result)).as("%s %s", job, result).isZero();
+		}
+	}
+
+	private static void assertOnlyFailures(AssertableApplicationContext context, String job) {
+		for (String result : new String[] { "success", "retry", "cancelled" }) {
 			assertThat(executions(context, job, result)).as("%s %s", job, result).isZero();
 		}
 	}

@@ -56,6 +56,7 @@ class BatchJobs {
 
 	static void reset() {
 		taskletRuns.set(0);
+		firstAttempts.set(0);
 		written.set(0);
 		processingThreads.clear();
 		release = new CountDownLatch(0);
@@ -167,6 +168,21 @@ class BatchJobs {
 		return (AbstractJob) new JobBuilder("multiThreadedJob", repository).start(step).build();
 	}
 
+	static final AtomicInteger firstAttempts = new AtomicInteger();
+
+	// Its first step fails at its first attempt; restarted, it would pass.
+	@Bean
+	AbstractJob restartedJob(JobRepository repository, PlatformTransactionManager tx) {
+		TaskletStep first = new StepBuilder("first", repository).tasklet((contribution, chunk) -> {
+			if (firstAttempts.incrementAndGet() == 1) {
+				throw new IllegalStateException("failed on purpose");
+			}
+			return null;
+		}, tx).build();
+		TaskletStep second = new StepBuilder("second", repository).tasklet((contribution, chunk) -> null, tx).build();
+		return (AbstractJob) new JobBuilder("restartedJob", repository).start(first).next(second).build();
+	}
+
 	@Bean
 	AnnotatedWork annotatedWork() {
 		return new AnnotatedWork();
@@ -197,6 +213,14 @@ class BatchJobs {
 	 * {@code JobParameters} are in other packages on Batch 5 and 6.
 	 */
 	static BatchStatus launch(ApplicationContext context, String jobBean) throws Exception {
+		return status(launch(context, jobBean, runNumber.incrementAndGet()));
+	}
+
+	/**
+	 * Launches the given job bean with the given run number, and returns its execution: a number used before
+	 * restarts that job instance.
+	 */
+	static Object launch(ApplicationContext context, String jobBean, long number) throws Exception {
 		JobLauncher launcher = context.getBean(JobLauncher.class);
 		Method run = Arrays.stream(JobLauncher.class.getMethods())
 			.filter((method) -> method.getName().equals("run") && method.getParameterCount() == 2)
@@ -204,10 +228,36 @@ class BatchJobs {
 			.orElseThrow();
 		Class<?> parametersBuilder = Class.forName(run.getParameterTypes()[1].getName() + "Builder");
 		Object builder = parametersBuilder.getConstructor().newInstance();
-		parametersBuilder.getMethod("addLong", String.class, Long.class).invoke(builder, "run", runNumber.incrementAndGet());
+		parametersBuilder.getMethod("addLong", String.class, Long.class).invoke(builder, "run", number);
 		Object parameters = parametersBuilder.getMethod("toJobParameters").invoke(builder);
-		Object execution = run.invoke(launcher, context.getBean(jobBean), parameters);
+		return run.invoke(launcher, context.getBean(jobBean), parameters);
+	}
+
+	static BatchStatus status(Object execution) throws Exception {
 		return (BatchStatus) execution.getClass().getMethod("getStatus").invoke(execution);
+	}
+
+	/**
+	 * Marks the given job execution {@code ABANDONED} in the job repository, as {@code JobOperator.abandon} does.
+	 */
+	static void abandonJob(ApplicationContext context, Object jobExecution) throws Exception {
+		jobExecution.getClass().getMethod("setStatus", BatchStatus.class).invoke(jobExecution, BatchStatus.ABANDONED);
+		JobRepository.class.getMethod("update", jobExecution.getClass())
+			.invoke(context.getBean(JobRepository.class), jobExecution);
+	}
+
+	/**
+	 * Marks the execution of the given step in the given job execution {@code ABANDONED} in the job repository, as
+	 * an operator does for a step that must not run again when its job is restarted.
+	 */
+	static void abandonStep(ApplicationContext context, Object jobExecution, String stepName) throws Exception {
+		JobRepository repository = context.getBean(JobRepository.class);
+		for (Object step : (Iterable<?>) jobExecution.getClass().getMethod("getStepExecutions").invoke(jobExecution)) {
+			if (stepName.equals(step.getClass().getMethod("getStepName").invoke(step))) {
+				step.getClass().getMethod("setStatus", BatchStatus.class).invoke(step, BatchStatus.ABANDONED);
+				JobRepository.class.getMethod("update", step.getClass()).invoke(repository, step);
+			}
+		}
 	}
 
 }
