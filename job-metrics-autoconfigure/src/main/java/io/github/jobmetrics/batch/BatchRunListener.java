@@ -120,6 +120,9 @@ final class BatchRunListener implements InvocationHandler {
 			}
 			JobTracer tracer = this.tracer.get();
 			if (this.encloses) {
+				// No scope, not even its span's (with a tracing bridge): Batch calls beforeJob inside the scope of its
+				// own job observation and afterJob after closing it, so a scope opened here would outlive Batch's and
+				// leave Batch's span current on the launching thread when the job is over.
 				this.open.put(execution, new OpenRun(TracedRunScope.startEnclosing(tracer, runName, null), -1, runName));
 			}
 			else {

@@ -1,20 +1,28 @@
 package io.github.jobmetrics.batch;
 
 import java.lang.reflect.InvocationTargetException;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import io.github.jobmetrics.BootMetricsAutoConfigurations;
+import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsBatchAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsObservationAutoConfiguration;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
+import io.github.jobmetrics.observation.ObservedJobTracer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.MeterNotFoundException;
 import io.micrometer.core.instrument.search.Search;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.test.simple.SimpleSpan;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -238,6 +246,32 @@ class BatchJobMetricsTests {
 		});
 	}
 
+	// The default of an application with Actuator and a tracing bridge: each run is an Observation too.
+	@Test
+	void withATracingBridgeEachRunIsASpanNothingStaysCurrentAndCountsStayExact() {
+		this.contextRunner.withConfiguration(BootBatchAutoConfigurations.observation())
+			.withConfiguration(AutoConfigurations.of(JobMetricsObservationAutoConfiguration.class))
+			.withBean(Tracer.class, SimpleTracer::new)
+			.run((context) -> {
+				assertThat(context.getBean(JobTracer.class)).isInstanceOf(ObservedJobTracer.class);
+				assertThat(BatchJobs.launch(context, "chunkJob")).isEqualTo(BatchStatus.COMPLETED);
+				SimpleTracer tracer = (SimpleTracer) context.getBean(Tracer.class);
+				// A span per run (the job's is not made current: Batch's own job observation encloses its listeners).
+				for (String run : new String[] { "chunkJob", "chunkJob.prepare", "chunkJob.chunk" }) {
+					SimpleSpan span = span(tracer, run);
+					assertThat(span.getEndTimestamp()).as("%s ended", run).isAfter(Instant.EPOCH)
+						.isAfterOrEqualTo(span.getStartTimestamp());
+				}
+				assertThat((Object) tracer.currentSpan()).as("nothing left current after the job").isNull();
+				assertThat(executions(context, "chunkJob", "success")).isEqualTo(1);
+				assertThat(executions(context, "chunkJob.chunk", "success")).isEqualTo(1);
+				MicrometerJobTracer jobTracer = context.getBean(MicrometerJobTracer.class);
+				assertThat(jobTracer.workedSeconds("chunkJob", null)).isZero();
+				assertThat(jobTracer.workedSeconds("chunkJob.chunk", null))
+					.isCloseTo(durationSeconds(context, "chunkJob.chunk"), within(1e-6));
+			});
+	}
+
 	@Test
 	void buildsTheSeriesOfKnownJobsAndTheirStepsBeforeTheirFirstRun() {
 		this.contextRunner.run((context) -> {
@@ -259,6 +293,11 @@ class BatchJobMetricsTests {
 			assertThat(Search.in(context.getBean(MeterRegistry.class)).name("job.executions")
 				.tag("job.name", "taskletJob.tasklet").functionCounters()).isEmpty();
 		});
+	}
+
+	private static SimpleSpan span(SimpleTracer tracer, String name) {
+		return tracer.getSpans().stream().filter((span) -> span.getName().equals(name)).findFirst().orElseThrow(
+				() -> new AssertionError("no span '" + name + "' among " + tracer.getSpans()));
 	}
 
 	private static CompletableFuture<BatchStatus> launchInBackground(AssertableApplicationContext context,
