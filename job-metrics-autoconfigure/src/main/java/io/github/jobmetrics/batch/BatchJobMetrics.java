@@ -53,7 +53,8 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 	private final Supplier<JobTracer> tracer;
 
 	// Each job and step is given one listener, whether it is reached as a bean, as a step of a job, or both.
-	private final Set<Object> instrumented = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+	private final Set<Object> instrumented = Collections
+		.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
 	private final List<AbstractJob> jobs = Collections.synchronizedList(new ArrayList<>());
 

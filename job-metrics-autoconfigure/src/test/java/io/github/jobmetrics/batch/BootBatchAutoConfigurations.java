@@ -6,10 +6,11 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.util.ClassUtils;
 
 /**
- * Spring Boot's Batch (with its JDBC job repository), DataSource and observation auto-configuration of whichever Boot line is on
- * the test classpath, by name: Spring Boot 4 has them in its {@code spring-boot-batch}, {@code spring-boot-batch-jdbc}
- * and {@code spring-boot-jdbc} modules, Spring Boot 3.5 in {@code spring-boot-autoconfigure}. So that the same tests
- * run on each line, as the {@code compat} modules do.
+ * Spring Boot's Batch (with its JDBC job repository), DataSource and observation auto-configuration of whichever
+ * Boot line is on the test classpath, by name: Spring Boot 4 has them in its {@code spring-boot-batch},
+ * {@code spring-boot-batch-jdbc}, {@code spring-boot-jdbc} and observation modules, Spring Boot 3.5 in
+ * {@code spring-boot-autoconfigure} and {@code spring-boot-actuator-autoconfigure}. So that the same tests run on
+ * each line, as the {@code compat} modules do.
  */
 final class BootBatchAutoConfigurations {
 
