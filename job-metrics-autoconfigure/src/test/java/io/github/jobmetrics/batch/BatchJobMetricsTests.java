@@ -249,7 +249,7 @@ class BatchJobMetricsTests {
 	// The default of an application with Actuator and a tracing bridge: each run is an Observation too.
 	@Test
 	void withATracingBridgeEachRunIsASpanNothingStaysCurrentAndCountsStayExact() {
-		this.contextRunner.withConfiguration(BootBatchAutoConfigurations.observation())
+		this.contextRunner.withConfiguration(BootMetricsAutoConfigurations.observation())
 			.withConfiguration(AutoConfigurations.of(JobMetricsObservationAutoConfiguration.class))
 			.withBean(Tracer.class, SimpleTracer::new)
 			.run((context) -> {

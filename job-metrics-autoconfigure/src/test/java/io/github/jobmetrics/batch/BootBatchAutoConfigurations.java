@@ -2,15 +2,13 @@ package io.github.jobmetrics.batch;
 
 import java.util.List;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.util.ClassUtils;
 
 /**
- * Spring Boot's Batch (with its JDBC job repository), DataSource and observation auto-configuration of whichever
- * Boot line is on the test classpath, by name: Spring Boot 4 has them in its {@code spring-boot-batch},
- * {@code spring-boot-batch-jdbc}, {@code spring-boot-jdbc} and observation modules, Spring Boot 3.5 in
- * {@code spring-boot-autoconfigure} and {@code spring-boot-actuator-autoconfigure}. So that the same tests run on
- * each line, as the {@code compat} modules do.
+ * Spring Boot's Batch (with its JDBC job repository) and DataSource auto-configuration of whichever Boot line is on
+ * the test classpath, by name: Spring Boot 4 has them in its {@code spring-boot-batch}, {@code spring-boot-batch-jdbc}
+ * and {@code spring-boot-jdbc} modules, Spring Boot 3.5 in {@code spring-boot-autoconfigure}. So that the same tests
+ * run on each line, as the {@code compat} modules do.
  */
 final class BootBatchAutoConfigurations {
 
@@ -25,26 +23,11 @@ final class BootBatchAutoConfigurations {
 			"org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",
 			"org.springframework.boot.autoconfigure.batch.BatchAutoConfiguration");
 
-	private static final List<String> BOOT_4_OBSERVATION = List.of(
-			"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-			"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration");
-
-	private static final List<String> BOOT_3_OBSERVATION = List.of(
-			"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
-			"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration");
-
 	private BootBatchAutoConfigurations() {
 	}
 
 	static Class<?>[] classes() {
 		return resolve(boot4() ? BOOT_4 : BOOT_3);
-	}
-
-	/**
-	 * Boot's Observation and tracing auto-configuration, for a test that brings its own {@code Tracer}.
-	 */
-	static AutoConfigurations observation() {
-		return AutoConfigurations.of(resolve(boot4() ? BOOT_4_OBSERVATION : BOOT_3_OBSERVATION));
 	}
 
 	private static boolean boot4() {
