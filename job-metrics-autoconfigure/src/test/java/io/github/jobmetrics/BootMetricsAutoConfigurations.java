@@ -24,7 +24,28 @@ public final class BootMetricsAutoConfigurations {
 			"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
 			"org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration");
 
+	private static final List<String> BOOT_4_OBSERVATION = List.of(
+			"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+			"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration");
+
+	private static final List<String> BOOT_3_OBSERVATION = List.of(
+			"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration");
+
 	private BootMetricsAutoConfigurations() {
+	}
+
+	/**
+	 * Boot's Observation and tracing auto-configuration, for a test that brings its own {@code Tracer}.
+	 * @return the auto-configurations for an {@code ApplicationContextRunner}
+	 */
+	public static AutoConfigurations observation() {
+		ClassLoader classLoader = BootMetricsAutoConfigurations.class.getClassLoader();
+		List<String> names = ClassUtils.isPresent(BOOT_4.get(0), classLoader) ? BOOT_4_OBSERVATION
+				: BOOT_3_OBSERVATION;
+		return AutoConfigurations.of(names.stream()
+			.<Class<?>>map((name) -> ClassUtils.resolveClassName(name, classLoader))
+			.toArray(Class<?>[]::new));
 	}
 
 	/**

@@ -386,6 +386,13 @@ public class JobMetricsProperties {
 		private boolean quartz = true;
 
 		/**
+		 * Whether to trace every Spring Batch job execution and step execution as a run: a step as a job named
+		 * jobName.stepName that counts the thread running it, a job execution as a run of its job name that
+		 * encloses its steps and adds no worked time of its own.
+		 */
+		private boolean batch = true;
+
+		/**
 		 * Whether to trace every @Async method as a job named SimpleClassName.method with no queue, as if
 		 * annotated with @TracedJob: a run on the executor's thread that lasts the method's body. A method or
 		 * class with its own @TracedJob keeps it.
@@ -435,6 +442,21 @@ public class JobMetricsProperties {
 		 */
 		public void setQuartz(boolean quartz) {
 			this.quartz = quartz;
+		}
+
+		/**
+		 * {@return the value of {@code job-metrics.instrument.batch}}
+		 */
+		public boolean isBatch() {
+			return this.batch;
+		}
+
+		/**
+		 * Sets {@code job-metrics.instrument.batch}.
+		 * @param batch the new value
+		 */
+		public void setBatch(boolean batch) {
+			this.batch = batch;
 		}
 
 		/**

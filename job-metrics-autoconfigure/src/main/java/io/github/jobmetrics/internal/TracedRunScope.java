@@ -1,6 +1,7 @@
 package io.github.jobmetrics.internal;
 
 import io.github.jobmetrics.JobRun;
+import io.github.jobmetrics.JobTracer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,6 +79,33 @@ public final class TracedRunScope {
 			open(scoped, outer);
 		}
 		return outer;
+	}
+
+	/**
+	 * Starts a run that encloses other runs, such as a Spring Batch job execution around its step executions: it
+	 * counts as a run (executions, duration, in flight, last success) but adds no worked time, as a nested run does,
+	 * since the runs it encloses count the threads that do its work, on this thread or others. It opens no scope, so
+	 * that the runs started on this thread while it lasts count their worked time.
+	 * @param tracer the tracer to start the run with
+	 * @param jobName the job name
+	 * @param queue the queue, or {@code null} for none
+	 * @return the run in progress
+	 */
+	public static JobRun startEnclosing(JobTracer tracer, String jobName, @Nullable String queue) {
+		int[] current = depth.get();
+		if (current == null) {
+			current = new int[1];
+			depth.set(current);
+		}
+		// The tracer decides at start whether a run is nested; only the depth is raised, so that no scope's run
+		// (kept for locks) or Observation is touched.
+		current[0]++;
+		try {
+			return tracer.start(jobName, queue);
+		}
+		finally {
+			current[0]--;
+		}
 	}
 
 	/**

@@ -96,6 +96,9 @@ class OptionalLibrariesTests {
 
 		SHEDLOCK("io.github.jobmetrics.locking", "net.javacrumbs.shedlock."),
 
+		// Spring Batch 6 on Boot 4, 5 on Boot 3.5: each line's own listener interfaces.
+		BATCH("io.github.jobmetrics.batch", "org.springframework.batch."),
+
 		ACTUATOR_ENDPOINT("io.github.jobmetrics.endpoint", "org.springframework.boot.actuate.endpoint."),
 
 		PROMETHEUS("io.github.jobmetrics.prometheus", "io.micrometer.prometheusmetrics.", "io.prometheus.");
@@ -253,6 +256,7 @@ class OptionalLibrariesTests {
 			case ASYNC -> "org.springframework.scheduling.annotation.AsyncAnnotationAdvisor";
 			case QUARTZ -> "org.quartz.Scheduler";
 			case SHEDLOCK -> "net.javacrumbs.shedlock.core.LockProvider";
+			case BATCH -> "org.springframework.batch.core.job.AbstractJob";
 			case ACTUATOR_ENDPOINT -> "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
 			case PROMETHEUS -> "io.micrometer.prometheusmetrics.PrometheusMeterRegistry";
 		};

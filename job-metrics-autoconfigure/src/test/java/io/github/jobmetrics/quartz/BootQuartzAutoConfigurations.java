@@ -2,6 +2,8 @@ package io.github.jobmetrics.quartz;
 
 import java.util.List;
 
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.util.ClassUtils;
 
@@ -24,19 +26,11 @@ final class BootQuartzAutoConfigurations {
 			"org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
 			"org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration");
 
-	private static final List<String> BOOT_4_OBSERVATION = List.of(
-			"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-			"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration");
-
-	private static final List<String> BOOT_3_OBSERVATION = List.of(
-			"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
-			"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration");
-
 	private BootQuartzAutoConfigurations() {
 	}
 
 	static AutoConfigurations observation() {
-		return of(boot4() ? BOOT_4_OBSERVATION : BOOT_3_OBSERVATION);
+		return BootMetricsAutoConfigurations.observation();
 	}
 
 	static Class<?> quartz() {

@@ -1,0 +1,134 @@
+package io.github.jobmetrics.batch;
+
+import java.lang.reflect.Method;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.step.AbstractStep;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The types of one line of Spring Batch that moved between Batch 5 and Batch 6, and the methods of them that
+ * job-metrics calls. Spring Batch 6 moved {@code Job}, {@code Step}, their executions and their listener interfaces
+ * out of {@code org.springframework.batch.core} into {@code .job}, {@code .step} and {@code .listener}, but kept
+ * {@link AbstractJob}, {@link AbstractStep} and {@link BatchStatus} where they were, and every method name: so one
+ * implementation serves both lines, its listeners proxies of the line's interfaces, and this class is the only
+ * place where the two lines differ.
+ */
+final class BatchLine {
+
+	/** Spring Batch 6 (Spring Boot 4.0 and 4.1). */
+	static final String BATCH_6_STEP_LISTENER = "org.springframework.batch.core.listener.StepExecutionListener";
+
+	/** Spring Batch 5 (Spring Boot 3.5). */
+	static final String BATCH_5_STEP_LISTENER = "org.springframework.batch.core.StepExecutionListener";
+
+	final Class<?> jobListener;
+
+	final Class<?> stepListener;
+
+	private final Class<?> partitionStep;
+
+	private final Method registerJobListener;
+
+	private final Method registerStepListener;
+
+	private final Method getStep;
+
+	private final Method stepStatus;
+
+	private final Method stepFailures;
+
+	private final Method stepJobExecution;
+
+	private final Method jobStatus;
+
+	private final Method jobFailures;
+
+	private final Method jobInstance;
+
+	private final Method jobInstanceName;
+
+	private BatchLine(ClassLoader classLoader, String listeners, String jobTypes, String stepTypes,
+			String partitionStep) {
+		this.jobListener = ClassUtils.resolveClassName(listeners + "JobExecutionListener", classLoader);
+		this.stepListener = ClassUtils.resolveClassName(listeners + "StepExecutionListener", classLoader);
+		this.partitionStep = ClassUtils.resolveClassName(partitionStep, classLoader);
+		Class<?> jobExecution = ClassUtils.resolveClassName(jobTypes + "JobExecution", classLoader);
+		Class<?> stepExecution = ClassUtils.resolveClassName(stepTypes + "StepExecution", classLoader);
+		Class<?> instance = ClassUtils.resolveClassName(jobTypes + "JobInstance", classLoader);
+		this.registerJobListener = method(AbstractJob.class, "registerJobExecutionListener", this.jobListener);
+		this.registerStepListener = method(AbstractStep.class, "registerStepExecutionListener", this.stepListener);
+		this.getStep = method(AbstractJob.class, "getStep", String.class);
+		this.stepStatus = method(stepExecution, "getStatus");
+		this.stepFailures = method(stepExecution, "getFailureExceptions");
+		this.stepJobExecution = method(stepExecution, "getJobExecution");
+		this.jobStatus = method(jobExecution, "getStatus");
+		this.jobFailures = method(jobExecution, "getAllFailureExceptions");
+		this.jobInstance = method(jobExecution, "getJobInstance");
+		this.jobInstanceName = method(instance, "getJobName");
+	}
+
+	static BatchLine batch6(ClassLoader classLoader) {
+		return new BatchLine(classLoader, "org.springframework.batch.core.listener.",
+				"org.springframework.batch.core.job.", "org.springframework.batch.core.step.",
+				"org.springframework.batch.core.partition.PartitionStep");
+	}
+
+	static BatchLine batch5(ClassLoader classLoader) {
+		return new BatchLine(classLoader, "org.springframework.batch.core.", "org.springframework.batch.core.",
+				"org.springframework.batch.core.", "org.springframework.batch.core.partition.support.PartitionStep");
+	}
+
+	void register(AbstractJob job, Object listener) throws ReflectiveOperationException {
+		this.registerJobListener.invoke(job, listener);
+	}
+
+	void register(AbstractStep step, Object listener) throws ReflectiveOperationException {
+		this.registerStepListener.invoke(step, listener);
+	}
+
+	@Nullable Object step(AbstractJob job, String name) throws ReflectiveOperationException {
+		return this.getStep.invoke(job, name);
+	}
+
+	boolean isPartitionManager(AbstractStep step) {
+		return this.partitionStep.isInstance(step);
+	}
+
+	BatchStatus stepStatus(Object stepExecution) throws ReflectiveOperationException {
+		return (BatchStatus) this.stepStatus.invoke(stepExecution);
+	}
+
+	@SuppressWarnings("unchecked")
+	List<Throwable> stepFailures(Object stepExecution) throws ReflectiveOperationException {
+		return (List<Throwable>) this.stepFailures.invoke(stepExecution);
+	}
+
+	String jobNameOfStep(Object stepExecution) throws ReflectiveOperationException {
+		Object jobExecution = this.stepJobExecution.invoke(stepExecution);
+		return (String) this.jobInstanceName.invoke(this.jobInstance.invoke(jobExecution));
+	}
+
+	BatchStatus jobStatus(Object jobExecution) throws ReflectiveOperationException {
+		return (BatchStatus) this.jobStatus.invoke(jobExecution);
+	}
+
+	@SuppressWarnings("unchecked")
+	List<Throwable> jobFailures(Object jobExecution) throws ReflectiveOperationException {
+		return (List<Throwable>) this.jobFailures.invoke(jobExecution);
+	}
+
+	private static Method method(Class<?> type, String name, Class<?>... parameterTypes) {
+		try {
+			return type.getMethod(name, parameterTypes);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException("Spring Batch's " + type.getName() + " has no public method " + name, ex);
+		}
+	}
+
+}
