@@ -1,14 +1,11 @@
 package io.github.jobmetrics.autoconfigure;
 
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobMetricsConfigurationException;
 import io.github.jobmetrics.messaging.kafka.KafkaDeliveryInterceptors;
 import io.github.jobmetrics.messaging.kafka.KafkaListenerCapacityMeters;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -22,9 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KafkaListenersAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class, JobMetricsKafkaAutoConfiguration.class));
+		.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class,
+				JobMetricsKafkaAutoConfiguration.class));
 
 	@Test
 	void interceptsTheRecordsOfListenerContainerFactoriesKeepingTheApplicationsInterceptor() {
