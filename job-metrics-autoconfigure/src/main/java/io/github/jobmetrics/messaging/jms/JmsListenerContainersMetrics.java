@@ -9,7 +9,6 @@ import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Session;
 
-import org.springframework.beans.DirectFieldAccessor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -94,11 +93,11 @@ public final class JmsListenerContainersMetrics implements SmartLifecycle, BeanF
 
 	// A listener's exception makes the broker deliver the message again only when the session or an external
 	// transaction is rolled back, or the message was not acknowledged; with AUTO_ACKNOWLEDGE or DUPS_OK it is
-	// acknowledged anyway. The transaction manager has no public getter, so its field is read.
+	// acknowledged anyway. The transaction manager has only a protected getter, read by TransactionManagerReader.
 	private static boolean redelivers(AbstractMessageListenerContainer container) {
 		return container.isSessionTransacted() || container.getSessionAcknowledgeMode() == Session.CLIENT_ACKNOWLEDGE
 				|| (container instanceof DefaultMessageListenerContainer
-						&& new DirectFieldAccessor(container).getPropertyValue("transactionManager") != null);
+						&& TransactionManagerReader.POLLING_CONTAINERS.hasTransactionManager(container));
 	}
 
 	@Override

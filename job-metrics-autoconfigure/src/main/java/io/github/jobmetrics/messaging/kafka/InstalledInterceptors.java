@@ -57,10 +57,15 @@ final class InstalledInterceptors {
 		if (PUBLIC_GETTERS) {
 			return new InstalledInterceptors(factory.getRecordInterceptor(), factory.getBatchInterceptor());
 		}
-		Field record = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "recordInterceptor");
-		Field batch = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "batchInterceptor");
+		return fromFields(AbstractKafkaListenerContainerFactory.class, factory);
+	}
+
+	// The factory class as a parameter: a test hands in a stand-in of a version without the fields.
+	static @Nullable InstalledInterceptors fromFields(Class<?> type, Object factory) {
+		Field record = ReflectionUtils.findField(type, "recordInterceptor");
+		Field batch = ReflectionUtils.findField(type, "batchInterceptor");
 		if (record == null || batch == null) {
-			return missing("the fields recordInterceptor and batchInterceptor of AbstractKafkaListenerContainerFactory");
+			return missing("the fields recordInterceptor and batchInterceptor of " + type.getSimpleName());
 		}
 		ReflectionUtils.makeAccessible(record);
 		ReflectionUtils.makeAccessible(batch);
