@@ -15,7 +15,7 @@ import org.springframework.util.ClassUtils;
  * Boot 4 has them in its {@code spring-boot-artemis} and {@code spring-boot-jms} modules, Spring Boot 3.5 in
  * {@code spring-boot-autoconfigure}. So that the same tests run on each line, as the {@code compat} modules do.
  */
-final class BootJmsAutoConfigurations {
+public final class BootJmsAutoConfigurations {
 
 	private static final List<String> BOOT_4 = List.of(
 			"org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration",
@@ -32,7 +32,11 @@ final class BootJmsAutoConfigurations {
 	private BootJmsAutoConfigurations() {
 	}
 
-	static AutoConfigurations artemisAndJms() {
+	/**
+	 * Spring Boot's Artemis and JMS auto-configuration of the Boot line on the test classpath.
+	 * @return the auto-configurations for an {@code ApplicationContextRunner}
+	 */
+	public static AutoConfigurations artemisAndJms() {
 		return AutoConfigurations
 			.of((boot4() ? BOOT_4 : BOOT_3).stream().map(BootJmsAutoConfigurations::resolve).toArray(Class<?>[]::new));
 	}
