@@ -1,9 +1,5 @@
 package io.github.jobmetrics.compat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,8 +58,6 @@ import static org.awaitility.Awaitility.await;
 				"spring.kafka.consumer.group-id=line-shipments" })
 class BootLineBrokersTests {
 
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@LocalServerPort
 	private int port;
 
@@ -101,11 +95,7 @@ class BootLineBrokersTests {
 	}
 
 	private String scrape() throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/prometheus")).build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
-		return response.body();
+		return ActuatorScrape.of(this.port);
 	}
 
 	private static double successes(String scrape, String job) {
