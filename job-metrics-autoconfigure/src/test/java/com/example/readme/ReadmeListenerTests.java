@@ -5,18 +5,14 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import com.example.readme.PaymentListener.Upload;
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsJmsAutoConfiguration;
+import io.github.jobmetrics.messaging.jms.BootJmsAutoConfigurations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jms.core.JmsTemplate;
 
@@ -29,10 +25,9 @@ import static org.awaitility.Awaitility.await;
 class ReadmeListenerTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+		.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class,
 				JobMetricsJmsAutoConfiguration.class))
+		.withConfiguration(BootJmsAutoConfigurations.artemisAndJms())
 		.withPropertyValues("spring.artemis.mode=embedded")
 		.withBean(Invoices.class)
 		.withBean(PaymentListener.class);

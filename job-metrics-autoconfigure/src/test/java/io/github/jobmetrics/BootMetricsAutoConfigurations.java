@@ -59,6 +59,38 @@ public final class BootMetricsAutoConfigurations {
 		return AutoConfigurations.of(classes.toArray(Class<?>[]::new));
 	}
 
+	/**
+	 * The one of two auto-configuration classes that the Boot line on the test classpath has.
+	 * @param boot4 its name on Spring Boot 4.x
+	 * @param boot3 its name on Spring Boot 3.5
+	 * @return the class
+	 */
+	public static Class<?> either(String boot4, String boot3) {
+		ClassLoader classLoader = BootMetricsAutoConfigurations.class.getClassLoader();
+		return ClassUtils.resolveClassName(ClassUtils.isPresent(boot4, classLoader) ? boot4 : boot3, classLoader);
+	}
+
+	/**
+	 * Spring Boot's Prometheus export auto-configuration of the Boot line on the test classpath.
+	 * @return the class
+	 */
+	public static Class<?> prometheus() {
+		return either("org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+				"org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration");
+	}
+
+	/**
+	 * Spring Boot's metrics and composite registry auto-configuration, without an export, of the Boot line on the
+	 * test classpath, followed by the given ones.
+	 * @param others further auto-configuration classes
+	 * @return the auto-configurations for an {@code ApplicationContextRunner}
+	 */
+	public static AutoConfigurations withoutExport(Class<?>... others) {
+		List<Class<?>> classes = new ArrayList<>(classes().subList(0, 2));
+		classes.addAll(Arrays.asList(others));
+		return AutoConfigurations.of(classes.toArray(Class<?>[]::new));
+	}
+
 	private static List<Class<?>> classes() {
 		ClassLoader classLoader = BootMetricsAutoConfigurations.class.getClassLoader();
 		List<String> names = ClassUtils.isPresent(BOOT_4.get(0), classLoader) ? BOOT_4 : BOOT_3;

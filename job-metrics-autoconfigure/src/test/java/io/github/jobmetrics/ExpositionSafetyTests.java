@@ -26,7 +26,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -44,9 +43,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * taken from user input (quotes, backslashes, newlines, Unicode) keep the exposition valid for
  * {@code promtool check metrics}.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"management.endpoints.web.exposure.include=prometheus", "job-metrics.max-exception-names=2" })
-@AutoConfigureMetrics
+// Metrics export is on in tests with spring.test.metrics.export on Boot 4 (what @AutoConfigureMetrics sets), and with
+// spring.test.observability.auto-configure on Boot 3.5: each line ignores the other's, so this runs on every line.
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=prometheus", "job-metrics.max-exception-names=2",
+				"spring.test.metrics.export=true", "spring.test.observability.auto-configure=true" })
 @ExtendWith(OutputCaptureExtension.class)
 class ExpositionSafetyTests {
 

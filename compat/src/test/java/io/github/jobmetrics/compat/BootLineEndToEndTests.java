@@ -1,9 +1,5 @@
 package io.github.jobmetrics.compat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -46,8 +42,6 @@ import static org.awaitility.Awaitility.await;
 		properties = { "management.endpoints.web.exposure.include=prometheus", "spring.test.metrics.export=true",
 				"spring.test.observability.auto-configure=true" })
 class BootLineEndToEndTests {
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	private int port;
@@ -105,11 +99,7 @@ class BootLineEndToEndTests {
 	}
 
 	private String scrape() throws Exception {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/prometheus")).build(),
-				HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
-		return response.body();
+		return ActuatorScrape.of(this.port);
 	}
 
 	// The value of the one sample of the ledger-close job with the given name that has the given label as well.

@@ -32,8 +32,8 @@ import org.springframework.util.ReflectionUtils;
  * <p>
  * The scheduler receives each task behind a private wrapper of Spring Framework ({@code Task}) whose only
  * window onto the {@code ScheduledMethodRunnable} inside is {@code toString()}: declaring class name, dot,
- * method name. Spring Boot's {@code scheduledtasks} endpoint names tasks the same way, so a task is matched
- * to its method by that string.
+ * method name ({@link TaskNames}). Spring Boot's {@code scheduledtasks} endpoint names tasks the same way, so a
+ * task is matched to its method by that string.
  */
 final class ScheduledJobs {
 
@@ -70,6 +70,10 @@ final class ScheduledJobs {
 		this.classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : ClassUtils.getDefaultClassLoader();
 		this.byTask.putAll(find(beanFactory, traceUnannotated));
+		if (!this.byTask.isEmpty()) {
+			// Warns once if this Spring Framework names the tasks otherwise (nothing would match them then).
+			TaskNames.matchSpringFramework();
+		}
 		this.byTask.forEach((task, job) -> {
 			if (job == AMBIGUOUS) {
 				logger.warn("job-metrics cannot tell apart the beans whose @Scheduled method " + task
@@ -99,7 +103,7 @@ final class ScheduledJobs {
 					method) -> isScheduled(method) ? Boolean.TRUE : null).keySet().forEach((method) -> {
 						ScheduledJob job = ScheduledJob.resolve(method, userClass, traceUnannotated);
 						if (job != null) {
-							jobs.merge(taskName(method), job, (one, other) -> one.equals(other) ? one : AMBIGUOUS);
+							jobs.merge(TaskNames.of(method), job, (one, other) -> one.equals(other) ? one : AMBIGUOUS);
 						}
 					});
 		}
@@ -109,11 +113,6 @@ final class ScheduledJobs {
 	private static boolean isScheduled(Method method) {
 		return !AnnotatedElementUtils.getMergedRepeatableAnnotations(method, Scheduled.class, Schedules.class)
 			.isEmpty();
-	}
-
-	// What ScheduledMethodRunnable.toString() returns for the method.
-	private static String taskName(Method method) {
-		return method.getDeclaringClass().getName() + "." + method.getName();
 	}
 
 	// A registry that fails here must not stop the task from being scheduled: wrap() then leaves it as it is.

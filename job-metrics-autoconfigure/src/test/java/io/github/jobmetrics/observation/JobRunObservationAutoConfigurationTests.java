@@ -14,6 +14,7 @@ import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsObservationAutoConfiguration;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
@@ -29,14 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
-import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
-import org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration;
-import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
-import org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration;
-import org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,18 +47,38 @@ import static org.awaitility.Awaitility.await;
  */
 class JobRunObservationAutoConfigurationTests {
 
+	// Spring Boot's auto-configuration of the Boot line on the test classpath, by name: Boot 4 has it in its
+	// spring-boot-micrometer-* modules, Boot 3.5 in spring-boot-actuator-autoconfigure.
+	private static final Class<?> OBSERVATION = BootMetricsAutoConfigurations.either(
+			"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration");
+
+	private static final Class<?> TRACING = BootMetricsAutoConfigurations.either(
+			"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration");
+
+	private static final Class<?> EXEMPLARS = BootMetricsAutoConfigurations.either(
+			"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.tracing.prometheus.PrometheusExemplarsAutoConfiguration");
+
+	private static final Class<?> NOOP_TRACER = BootMetricsAutoConfigurations.either(
+			"org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration");
+
+	private static final Class<?> SCHEDULED_TASKS_OBSERVATION = BootMetricsAutoConfigurations.either(
+			"org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.scheduling.ScheduledTasksObservabilityAutoConfiguration");
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
-				MicrometerTracingAutoConfiguration.class, PrometheusExemplarsAutoConfiguration.class,
-				JobMetricsAutoConfiguration.class, JobMetricsObservationAutoConfiguration.class))
+		.withConfiguration(BootMetricsAutoConfigurations.withoutExport(OBSERVATION,
+				BootMetricsAutoConfigurations.prometheus(), TRACING, EXEMPLARS, JobMetricsAutoConfiguration.class,
+				JobMetricsObservationAutoConfiguration.class))
 		.withBean(Tracer.class, SampledTracer::new);
 
 	// An Actuator application as Spring Boot builds it without a tracing bridge: observation, metrics, Prometheus.
 	private final ApplicationContextRunner actuatorRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
-				MicrometerTracingAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+		.withConfiguration(BootMetricsAutoConfigurations.withoutExport(OBSERVATION,
+				BootMetricsAutoConfigurations.prometheus(), TRACING, JobMetricsAutoConfiguration.class,
 				JobMetricsObservationAutoConfiguration.class));
 
 	@Test
@@ -136,7 +149,7 @@ class JobRunObservationAutoConfigurationTests {
 
 	@Test
 	void makesNoObservationWithSpringBootsNoopTracer() {
-		this.actuatorRunner.withConfiguration(AutoConfigurations.of(NoopTracerAutoConfiguration.class))
+		this.actuatorRunner.withConfiguration(AutoConfigurations.of(NOOP_TRACER))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(Tracer.class).doesNotHaveBean(ObservedJobTracer.class);
 				assertThat(conditionMessages(context))
@@ -236,14 +249,19 @@ class JobRunObservationAutoConfigurationTests {
 	@Test
 	void scheduledRunIsAChildOfTheScheduledTaskObservation() {
 		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(ScheduledTasksObservationAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(SCHEDULED_TASKS_OBSERVATION))
 			.withUserConfiguration(SchedulingConfiguration.class)
 			.withBean("scheduledExport", ScheduledExport.class)
 			.run((context) -> {
 				SimpleTracer tracer = (SimpleTracer) context.getBean(Tracer.class);
 				await().atMost(Duration.ofSeconds(10)).until(() -> tracer.getSpans().size() == 2
 						&& tracer.getSpans().stream().allMatch((span) -> span.getEndTimestamp().toEpochMilli() != 0));
-				SimpleSpan task = span(tracer, "task scheduledExport.export");
+				// Spring Framework 7 names it "task scheduledExport.export", 6.2 "task scheduled-export.export".
+				SimpleSpan task = tracer.getSpans()
+					.stream()
+					.filter((span) -> span.getName().startsWith("task ") && span.getName().endsWith(".export"))
+					.findFirst()
+					.orElseThrow(() -> new AssertionError("no span of the scheduled task in " + tracer.getSpans()));
 				assertThat(span(tracer, "nightly-export")).hasParentIdEqualTo(task.getSpanId())
 					.hasTag("result", "success");
 			});
@@ -270,8 +288,7 @@ class JobRunObservationAutoConfigurationTests {
 	@Test
 	void backsOffWithoutObservationRegistry() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
+			.withConfiguration(BootMetricsAutoConfigurations.withoutExport(BootMetricsAutoConfigurations.prometheus(),
 					JobMetricsAutoConfiguration.class, JobMetricsObservationAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(JobTracer.class).doesNotHaveBean(ObservedJobTracer.class);

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,8 +37,10 @@ import static org.awaitility.Awaitility.await;
 		properties = { "management.endpoints.web.exposure.include=prometheus",
 				"management.tracing.sampling.probability=1.0",
 				// The three jobs below are registered at start-up: any other name folds into "other".
-				"job-metrics.max-job-names=3" })
-@AutoConfigureMetrics
+				"job-metrics.max-job-names=3",
+				// Metrics export in tests: spring.test.metrics.export on Boot 4, and on Boot 3.5 (with tracing)
+				// spring.test.observability.auto-configure; each line ignores the other's.
+				"spring.test.metrics.export=true", "spring.test.observability.auto-configure=true" })
 class OpenTelemetrySpansTests {
 
 	@Autowired

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -53,8 +52,10 @@ import static org.awaitility.Awaitility.await;
 				"job-metrics.prometheus.native-histograms=true",
 				// Prometheus 2.42 fails a scrape whose OpenMetrics text has an exemplar on a _count, which Micrometer
 				// writes when a tracer is present (this module's tests have one)
-				"management.tracing.exemplars.include=none" })
-@AutoConfigureMetrics
+				"management.tracing.exemplars.include=none",
+				// Metrics export in tests: spring.test.metrics.export on Boot 4, spring.test.observability.auto-configure
+				// on Boot 3.5; each line ignores the other's.
+				"spring.test.metrics.export=true", "spring.test.observability.auto-configure=true" })
 class NativeHistogramPrometheusTests {
 
 	static final String NATIVE_QUERY = "histogram_quantile(%s, sum(job_duration_seconds{job_name=\"%s\"}))";

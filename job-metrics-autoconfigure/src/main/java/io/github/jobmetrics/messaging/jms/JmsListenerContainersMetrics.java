@@ -9,7 +9,6 @@ import io.github.jobmetrics.internal.WorkerCapacityGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Session;
 
-import org.springframework.beans.DirectFieldAccessor;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -94,13 +93,12 @@ public final class JmsListenerContainersMetrics implements SmartLifecycle, BeanF
 
 	// A listener's exception makes the broker deliver the message again only when the session or an external
 	// transaction is rolled back, or the message was not acknowledged; with AUTO_ACKNOWLEDGE or DUPS_OK it is
-	// acknowledged anyway. The transaction manager has no public getter, so its field is read (a hint for Spring AOT
-	// in JmsListenerRuntimeHints).
+	// acknowledged anyway. The transaction manager has only a protected getter, read by TransactionManagerReader (a hint
+	// for Spring AOT in JmsListenerRuntimeHints).
 	private static boolean redelivers(AbstractMessageListenerContainer container) {
 		return container.isSessionTransacted() || container.getSessionAcknowledgeMode() == Session.CLIENT_ACKNOWLEDGE
 				|| (container instanceof DefaultMessageListenerContainer
-						&& new DirectFieldAccessor(container)
-							.getPropertyValue(JmsListenerRuntimeHints.TRANSACTION_MANAGER) != null);
+						&& TransactionManagerReader.POLLING_CONTAINERS.hasTransactionManager(container));
 	}
 
 	@Override

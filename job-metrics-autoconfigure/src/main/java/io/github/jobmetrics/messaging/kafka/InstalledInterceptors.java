@@ -70,12 +70,15 @@ public final class InstalledInterceptors {
 		if (PUBLIC_GETTERS) {
 			return new InstalledInterceptors(factory.getRecordInterceptor(), factory.getBatchInterceptor());
 		}
-		Field record = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class,
-				KafkaListenerRuntimeHints.RECORD_INTERCEPTOR);
-		Field batch = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class,
-				KafkaListenerRuntimeHints.BATCH_INTERCEPTOR);
+		return fromFields(AbstractKafkaListenerContainerFactory.class, factory);
+	}
+
+	// The factory class as a parameter: a test hands in a stand-in of a version without the fields.
+	static @Nullable InstalledInterceptors fromFields(Class<?> type, Object factory) {
+		Field record = ReflectionUtils.findField(type, KafkaListenerRuntimeHints.RECORD_INTERCEPTOR);
+		Field batch = ReflectionUtils.findField(type, KafkaListenerRuntimeHints.BATCH_INTERCEPTOR);
 		if (record == null || batch == null) {
-			return missing("the fields recordInterceptor and batchInterceptor of AbstractKafkaListenerContainerFactory");
+			return missing("the fields recordInterceptor and batchInterceptor of " + type.getSimpleName());
 		}
 		ReflectionUtils.makeAccessible(record);
 		ReflectionUtils.makeAccessible(batch);

@@ -28,7 +28,7 @@ import org.springframework.util.ClassUtils;
  * temporary directory for its data, configuration and log. It is stopped when the test run ends. If it cannot
  * start, the tests fail with the reason: they are never skipped.
  */
-final class RabbitBroker implements BeforeAllCallback {
+public final class RabbitBroker implements BeforeAllCallback {
 
 	private static final Path SERVER = Path.of(System.getProperty("job-metrics.rabbitmq-server",
 			"/usr/lib/rabbitmq/bin/rabbitmq-server"));
@@ -50,7 +50,7 @@ final class RabbitBroker implements BeforeAllCallback {
 		}
 	}
 
-	static int port() {
+	public static int port() {
 		return node.port;
 	}
 

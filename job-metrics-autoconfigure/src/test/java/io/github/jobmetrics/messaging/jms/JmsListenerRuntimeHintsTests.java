@@ -1,6 +1,6 @@
 package io.github.jobmetrics.messaging.jms;
 
-import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 
 import io.github.jobmetrics.AotFactoriesHints;
 import org.junit.jupiter.api.Test;
@@ -12,19 +12,19 @@ import org.springframework.util.ReflectionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Spring AOT hint for the field of Spring JMS that the JMS listener integration reads, on the field where this
- * Spring JMS really declares it (a field that moved to another class would need a new hint).
+ * The Spring AOT hint for the method of Spring JMS that the JMS listener integration calls, on the class where this
+ * Spring JMS really declares it (a method that moved to another class would need a new hint).
  */
 class JmsListenerRuntimeHintsTests {
 
 	@Test
-	void registersTheTransactionManagerFieldWhereSpringJmsDeclaresIt() {
-		Field field = ReflectionUtils.findField(DefaultMessageListenerContainer.class,
-				JmsListenerRuntimeHints.TRANSACTION_MANAGER);
-		assertThat(field).isNotNull();
-		assertThat(field.getDeclaringClass().getName()).isEqualTo(JmsListenerRuntimeHints.POLLING_CONTAINER);
+	void registersTheTransactionManagerGetterWhereSpringJmsDeclaresIt() {
+		Method getter = ReflectionUtils.findMethod(DefaultMessageListenerContainer.class,
+				TransactionManagerReader.GETTER);
+		assertThat(getter).isNotNull();
+		assertThat(getter.getDeclaringClass().getName()).isEqualTo(JmsListenerRuntimeHints.POLLING_CONTAINER);
 		assertThat(AotFactoriesHints.of(JmsListenerRuntimeHints.class))
-			.matches(RuntimeHintsPredicates.reflection().onField(field));
+			.matches(RuntimeHintsPredicates.reflection().onMethodInvocation(getter));
 	}
 
 }

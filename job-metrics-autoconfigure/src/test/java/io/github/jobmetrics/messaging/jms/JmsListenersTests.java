@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
@@ -15,23 +16,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
-import org.springframework.boot.artemis.autoconfigure.ArtemisConfigurationCustomizer;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jms.annotation.JmsListener;
 import org.springframework.jms.config.JmsListenerEndpointRegistry;
 import org.springframework.jms.core.JmsTemplate;
-import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
-import org.springframework.resilience.annotation.Retryable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,17 +33,18 @@ import static org.awaitility.Awaitility.await;
  */
 class JmsListenersTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+	// Shared with JmsRetryableListenerTests.
+	static final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class,
 				JobMetricsJmsAutoConfiguration.class))
+		// Merged with the above and ordered by their @AutoConfiguration(after...): JMS before job-metrics' JMS.
+		.withConfiguration(BootJmsAutoConfigurations.artemisAndJms())
 		.withPropertyValues("spring.artemis.mode=embedded", "spring.artemis.embedded.persistent=false");
 
 	@Test
 	void poisonMessagesRedeliveredByArtemisAreRetriesUntilTheirLastDelivery() {
 		// The issue's case: 2 poison messages of 12, which Artemis delivers 10 times each (its default).
-		this.contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
+		contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
 			JmsTemplate jms = context.getBean(JmsTemplate.class);
 			for (int i = 0; i < 12; i++) {
 				jms.convertAndSend("payments", (i == 3 || i == 7) ? "poison-" + i : "payment-" + i);
@@ -68,7 +60,7 @@ class JmsListenersTests {
 
 	@Test
 	void failuresOfAnAutoAcknowledgingContainerAreFailuresSinceNothingRedeliversThem() {
-		this.contextRunner.withUserConfiguration(PaymentListener.class)
+		contextRunner.withUserConfiguration(PaymentListener.class)
 			.withPropertyValues("spring.jms.listener.session.transacted=false")
 			.run((context) -> {
 				JmsTemplate jms = context.getBean(JmsTemplate.class);
@@ -84,12 +76,9 @@ class JmsListenersTests {
 
 	@Test
 	void maxDeliveriesFollowsTheBrokersSetting() {
-		this.contextRunner.withUserConfiguration(PaymentListener.class)
+		BootJmsAutoConfigurations.withMaxDeliveryAttempts(contextRunner, 4)
+			.withUserConfiguration(PaymentListener.class)
 			.withPropertyValues("job-metrics.jms.max-deliveries=4")
-			.withBean(org.springframework.boot.artemis.autoconfigure.ArtemisConfigurationCustomizer.class,
-					() -> (configuration) -> configuration.addAddressSetting("#",
-							new org.apache.activemq.artemis.core.settings.impl.AddressSettings()
-								.setMaxDeliveryAttempts(4)))
 			.run((context) -> {
 				context.getBean(JmsTemplate.class).convertAndSend("payments", "poison-1");
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -102,7 +91,7 @@ class JmsListenersTests {
 
 	@Test
 	void queueWaitIsTheTimeFromSendingToTheStartOfTheRun() throws Exception {
-		this.contextRunner.withUserConfiguration(TimestampListener.class)
+		contextRunner.withUserConfiguration(TimestampListener.class)
 			.withPropertyValues("spring.jms.listener.auto-startup=false")
 			.run((context) -> {
 				JmsTemplate jms = context.getBean(JmsTemplate.class);
@@ -129,7 +118,7 @@ class JmsListenersTests {
 
 	@Test
 	void lastEnqueuedFollowsTheNewestMessageARunHasStartedOn() {
-		this.contextRunner.withUserConfiguration(TimestampListener.class).run((context) -> {
+		contextRunner.withUserConfiguration(TimestampListener.class).run((context) -> {
 			JmsTemplate jms = context.getBean(JmsTemplate.class);
 			TimestampListener listener = context.getBean(TimestampListener.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -148,7 +137,7 @@ class JmsListenersTests {
 
 	@Test
 	void aSpringMessageArgumentOfAListenerIsObservedOnceFromTheJmsTimestamp() {
-		this.contextRunner.withUserConfiguration(MessageListener.class).run((context) -> {
+		contextRunner.withUserConfiguration(MessageListener.class).run((context) -> {
 			context.getBean(JmsTemplate.class).convertAndSend("invoices", "invoice-1");
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			await().atMost(Duration.ofSeconds(30))
@@ -162,7 +151,7 @@ class JmsListenersTests {
 
 	@Test
 	void capacityOfAListenerContainerIsItsMaximumConcurrency() {
-		this.contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
+		contextRunner.withUserConfiguration(PaymentListener.class).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("job.worker.capacity")
 				.tags("pool", "payments-listener", "queue", "payments")
@@ -173,7 +162,7 @@ class JmsListenersTests {
 
 	@Test
 	void zeroCodeTracesEveryListenerOnceAndAnnotatedListenersKeepTheirJob() {
-		this.contextRunner.withUserConfiguration(PaymentListener.class, PlainListener.class)
+		contextRunner.withUserConfiguration(PaymentListener.class, PlainListener.class)
 			.withPropertyValues("job-metrics.instrument.listeners=true")
 			.run((context) -> {
 				JmsTemplate jms = context.getBean(JmsTemplate.class);
@@ -199,7 +188,7 @@ class JmsListenersTests {
 
 	@Test
 	void withoutZeroCodeAPlainListenerIsNotTraced() {
-		this.contextRunner.withUserConfiguration(PlainListener.class).run((context) -> {
+		contextRunner.withUserConfiguration(PlainListener.class).run((context) -> {
 			context.getBean(JmsTemplate.class).convertAndSend("refunds", "refund-1");
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> context.getBean(PlainListener.class).received().size() == 1);
@@ -208,29 +197,9 @@ class JmsListenersTests {
 	}
 
 	@Test
-	void attemptsOfARetryableListenerAreRetriesWhileArtemisWillDeliverTheMessageAgain() {
-		// Spring tries each delivery three times in memory, and Artemis delivers the message twice: six attempts,
-		// and only after the last does nothing retry it.
-		this.contextRunner.withUserConfiguration(ResilientMethodsConfiguration.class, RetryableListener.class)
-			.withPropertyValues("job-metrics.jms.max-deliveries=2")
-			.withBean(ArtemisConfigurationCustomizer.class, () -> (configuration) -> configuration
-				.addAddressSetting("#", new AddressSettings().setMaxDeliveryAttempts(2)))
-			.run((context) -> {
-				context.getBean(JmsTemplate.class).convertAndSend("retried", "poison");
-				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				await().atMost(Duration.ofSeconds(30))
-					.untilAsserted(() -> assertThat(executions(registry, "retried", "failure")).isOne());
-				assertThat(executions(registry, "retried", "retry")).isEqualTo(5);
-				assertThat(context.getBean(RetryableListener.class).attempts()).isEqualTo(6);
-				// One wait per delivery from the broker, however many times Spring tries it in memory.
-				assertThat(registry.get("job.queue.wait").tag("job.name", "retried").timer().count()).isEqualTo(2);
-			});
-	}
-
-	@Test
 	void aTracerWhoseRunsFailToObserveTheWaitNeitherFailsTheListenerNorLeavesTheRunOpen() {
 		FailingWaitTracer tracer = new FailingWaitTracer();
-		this.contextRunner.withUserConfiguration(PaymentListener.class)
+		contextRunner.withUserConfiguration(PaymentListener.class)
 			.withBean(JobTracer.class, () -> tracer)
 			.run((context) -> {
 				context.getBean(JmsTemplate.class).convertAndSend("payments", "payment-1");
@@ -245,7 +214,7 @@ class JmsListenersTests {
 
 	@Test
 	void aTracedServiceThatAListenerCallsNeverClaimsTheDeliveryForTheListenerMayCatchItsFailure() {
-		this.contextRunner.withUserConfiguration(SettlementListeners.class)
+		contextRunner.withUserConfiguration(SettlementListeners.class)
 			.withBean(Settlements.class)
 			.run((context) -> {
 				JmsTemplate jms = context.getBean(JmsTemplate.class);
@@ -267,7 +236,7 @@ class JmsListenersTests {
 			});
 	}
 
-	private static double executions(MeterRegistry registry, String job, String result) {
+	static double executions(MeterRegistry registry, String job, String result) {
 		return registry.get("job.executions").tags("job.name", job, "result", result).functionCounter().count();
 	}
 
@@ -326,24 +295,6 @@ class JmsListenersTests {
 		// Read through a method: the bean is a class proxy, whose own fields are never set.
 		public long jmsTimestamp() {
 			return this.jmsTimestamp;
-		}
-
-	}
-
-	static class RetryableListener {
-
-		private final AtomicInteger attempts = new AtomicInteger();
-
-		@JmsListener(destination = "retried")
-		@TracedJob(name = "retried", queue = "retried")
-		@Retryable(maxRetries = 2, delay = 0)
-		public void onMessage(String body) {
-			this.attempts.incrementAndGet();
-			throw new IllegalStateException("Cannot process " + body);
-		}
-
-		public int attempts() {
-			return this.attempts.get();
 		}
 
 	}

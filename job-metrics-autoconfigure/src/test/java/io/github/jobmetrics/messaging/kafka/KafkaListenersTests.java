@@ -15,16 +15,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
-import io.github.jobmetrics.autoconfigure.JobMetricsKafkaAutoConfiguration;
+import org.junit.jupiter.api.condition.EnabledIf;
 
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.beans.factory.annotation.Autowired;
+
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
@@ -40,8 +34,6 @@ import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.resilience.annotation.ResilientMethodsConfiguration;
-import org.springframework.resilience.annotation.Retryable;
 import org.springframework.util.backoff.FixedBackOff;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * record twice, and an application record interceptor. Each test has a topic and listener of its own, so they
  * share one context and their counts are exact.
  */
-@SpringBootTest(classes = { KafkaListenersTests.App.class, KafkaListenersTests.Settlements.class },
+@SpringBootTest(classes = KafkaListenersTests.App.class,
 		webEnvironment = WebEnvironment.NONE,
 		properties = { "spring.kafka.consumer.auto-offset-reset=earliest", "job-metrics.instrument.listeners=true",
 				"job-metrics.kafka.max-attempts=3" })
@@ -115,6 +107,7 @@ class KafkaListenersTests {
 	}
 
 	@Test
+	@EnabledIf("io.github.jobmetrics.messaging.kafka.BootKafkaAutoConfigurations#retryable")
 	void countsTheLastAttemptOfARetryableListenerAsRetryWhileTheErrorHandlerDeliversTheRecordAgain()
 			throws Exception {
 		send("settlements", System.currentTimeMillis(), "poison-1");
@@ -206,10 +199,7 @@ class KafkaListenersTests {
 
 	// Only what a Kafka worker needs, so that the context starts fast on a busy machine.
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ AopAutoConfiguration.class, MetricsAutoConfiguration.class,
-			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-			KafkaAutoConfiguration.class, JobMetricsAutoConfiguration.class,
-			JobMetricsKafkaAutoConfiguration.class })
+	@Import(BootKafkaAutoConfigurations.class)
 	static class App {
 
 		@Bean
@@ -296,20 +286,6 @@ class KafkaListenersTests {
 			if (payment.startsWith("poison")) {
 				throw new IllegalStateException("Cannot capture " + payment);
 			}
-		}
-
-	}
-
-	// Spring's @Retryable on a listener, tried in memory before the error handler sees the failure.
-	@Configuration(proxyBeanMethods = false)
-	@Import(ResilientMethodsConfiguration.class)
-	static class Settlements {
-
-		@TracedJob(name = "settlement", queue = "settlements")
-		@KafkaListener(id = "settlements", topics = "settlements")
-		@Retryable(maxRetries = 1, delay = 0)
-		public void settle(String settlement) {
-			throw new IllegalStateException("Cannot settle " + settlement);
 		}
 
 	}
