@@ -24,7 +24,7 @@ class JmsListenerRuntimeHintsTests {
 		assertThat(getter).isNotNull();
 		assertThat(getter.getDeclaringClass().getName()).isEqualTo(JmsListenerRuntimeHints.POLLING_CONTAINER);
 		assertThat(AotFactoriesHints.of(JmsListenerRuntimeHints.class))
-			.matches(RuntimeHintsPredicates.reflection().onMethodInvocation(getter));
+			.matches(RuntimeHintsPredicates.reflection().onMethod(getter).invoke());
 	}
 
 }
