@@ -26,7 +26,6 @@ import org.springframework.batch.core.step.tasklet.MethodInvokingTaskletAdapter;
 import org.springframework.batch.core.step.tasklet.TaskletStep;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -34,9 +33,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The jobs of {@link BatchJobMetricsTests}, built with Spring Batch's builders as an application builds them. Written
  * with only the types that Spring Batch 5 and 6 keep in the same packages (builders, {@code AbstractJob},
  * {@code AbstractStep}, {@code TaskletStep}, {@code BatchStatus}), so that it compiles and runs on every Boot line;
- * a tasklet is a lambda that returns {@code null}, which Batch reads as {@code FINISHED}.
+ * a tasklet is a lambda that returns {@code null}, which Batch reads as {@code FINISHED}. Not a
+ * {@code @Configuration} (its bean methods are read all the same when the test registers it): the applications of
+ * other tests scan this package, and its jobs would be theirs too.
  */
-@Configuration(proxyBeanMethods = false)
 @SuppressWarnings({ "deprecation", "removal" })
 class BatchJobs {
 
