@@ -15,6 +15,11 @@ import org.quartz.JobExecutionContext;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 
+import org.springframework.batch.core.job.SimpleJob;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.builder.StepBuilder;
+
 import org.springframework.amqp.rabbit.annotation.Queue;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -34,6 +39,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.scheduling.quartz.QuartzJobBean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,8 +48,10 @@ import static org.awaitility.Awaitility.await;
  * A plain web application of one Spring Boot line with the starter and each broker and scheduler a user of that line
  * adds: {@code spring-boot-starter-amqp} (the real RabbitMQ node of {@link RabbitBroker}),
  * {@code spring-boot-starter-artemis} (embedded Artemis), {@code spring-kafka} (the embedded KRaft broker of this
- * line's {@code spring-kafka-test}) and {@code spring-boot-starter-quartz}. It starts, and a traced listener of each
- * broker and a Quartz job (traced with no code) are counted in the scrape at {@code /actuator/prometheus}.
+ * line's {@code spring-kafka-test}), {@code spring-boot-starter-quartz} and Spring Batch (5 on 3.5, 6 on 4.x, its job
+ * repository on an embedded H2). It starts, and a traced listener of each broker, a Quartz job and the step of a
+ * Batch job that Boot runs at start-up (both traced with no code) are counted in the scrape at
+ * {@code /actuator/prometheus}.
  */
 // Run by the boot-line-application execution of compat/pom.xml, on the classpath of a user of the starter.
 @EnabledIfSystemProperty(named = "job-metrics.expected-boot-version", matches = ".+")
@@ -77,12 +85,13 @@ class BootLineBrokersTests {
 	}
 
 	@Test
-	void startsAndCountsATracedRunOfEachBrokersListenerAndOfAQuartzJob() throws Exception {
+	void startsAndCountsATracedRunOfEachBrokersListenerAQuartzJobAndABatchStep() throws Exception {
 		assertThat(SpringBootVersion.getVersion()).isEqualTo(System.getProperty("job-metrics.expected-boot-version"));
 		this.jms.convertAndSend("line-payments", "payment-1");
 		this.kafka.send("line-shipments", "shipment-1");
 		this.rabbit.convertAndSend("line-orders", "order-1");
-		for (String job : new String[] { "line-payments", "line-shipments", "line-orders", "line-report" }) {
+		for (String job : new String[] { "line-payments", "line-shipments", "line-orders", "line-report",
+				"line-settlement.settle" }) {
 			await().atMost(Duration.ofSeconds(60))
 				.untilAsserted(() -> assertThat(successes(scrape(), job)).as(job).isEqualTo(1.0));
 		}
@@ -127,6 +136,17 @@ class BootLineBrokersTests {
 		@Bean
 		Trigger lineReportOnce(JobDetail lineReport) {
 			return TriggerBuilder.newTrigger().forJob(lineReport).startNow().build();
+		}
+
+		// Named by types of the same package in Batch 5 and 6 (Job and Step moved in 6); a tasklet that returns null
+		// has finished, which spares the RepeatStatus of either package.
+		@Bean
+		SimpleJob lineSettlement(JobRepository repository, PlatformTransactionManager transactionManager) {
+			return (SimpleJob) new JobBuilder("line-settlement", repository)
+				.start(new StepBuilder("settle", repository)
+					.tasklet((contribution, chunkContext) -> null, transactionManager)
+					.build())
+				.build();
 		}
 
 	}
