@@ -9,7 +9,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 /**
  * A worker service: consumers of a JMS queue (embedded ActiveMQ Artemis) that always has work, and a scheduled export, all traced with
  * {@code @TracedJob}; plus one job of each other kind the starter measures, kept cheap: a Quartz job, a ShedLock-guarded
- * {@code @Scheduled} job and an {@code @Async} job. Metrics on {@code /actuator/prometheus}.
+ * {@code @Scheduled} job, a Spring Batch job and an {@code @Async} job. Metrics on {@code /actuator/prometheus}.
  */
 @SpringBootApplication
 @EnableScheduling
