@@ -16,7 +16,6 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 
 import org.springframework.batch.core.job.SimpleJob;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 
@@ -142,7 +141,7 @@ class BootLineBrokersTests {
 		// has finished, which spares the RepeatStatus of either package.
 		@Bean
 		SimpleJob lineSettlement(JobRepository repository, PlatformTransactionManager transactionManager) {
-			return (SimpleJob) new JobBuilder("line-settlement", repository)
+			return (SimpleJob) new org.springframework.batch.core.job.builder.JobBuilder("line-settlement", repository)
 				.start(new StepBuilder("settle", repository)
 					.tasklet((contribution, chunkContext) -> null, transactionManager)
 					.build())
