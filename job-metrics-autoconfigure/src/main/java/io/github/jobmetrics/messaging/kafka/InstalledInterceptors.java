@@ -43,20 +43,20 @@ public final class InstalledInterceptors {
 		this.batch = batch;
 	}
 
-	@SuppressWarnings("unchecked")
 	/**
 	 * The record interceptor installed.
 	 * @return the interceptor, or {@code null} if none
 	 */
+	@SuppressWarnings("unchecked")
 	public @Nullable RecordInterceptor<Object, Object> record() {
 		return (RecordInterceptor<Object, Object>) this.record;
 	}
 
-	@SuppressWarnings("unchecked")
 	/**
 	 * The batch interceptor installed.
 	 * @return the interceptor, or {@code null} if none
 	 */
+	@SuppressWarnings("unchecked")
 	public @Nullable BatchInterceptor<Object, Object> batch() {
 		return (BatchInterceptor<Object, Object>) this.batch;
 	}
