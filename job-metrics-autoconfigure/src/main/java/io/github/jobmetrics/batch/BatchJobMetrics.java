@@ -85,8 +85,8 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 		return new BatchJobMetrics(BatchLine.batch5(classLoader), tracer);
 	}
 
-	// After initialisation, so that the listeners a job's builder registered come first: Batch calls afterStep in
-	// the reverse order of registration, so this listener ends its run before any of theirs can throw.
+	// After initialisation, once the job or step is built. Where the listener stands among the application's does not
+	// depend on when it is added: it is Ordered first, and ends its run whatever theirs throw (BatchRunListener).
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof AbstractJob job) {

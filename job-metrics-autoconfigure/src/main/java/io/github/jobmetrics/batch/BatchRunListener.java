@@ -17,12 +17,27 @@ import io.github.jobmetrics.internal.TracedRunScope;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.scope.context.JobContext;
+import org.springframework.batch.core.scope.context.JobSynchronizationManager;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.core.Ordered;
 
 /**
  * The listener of one job ({@code JobExecutionListener}) or one step ({@code StepExecutionListener}) of the Batch
  * line in use, as the invocation handler of a proxy of that line's interface: each execution is a run, from
  * {@code beforeJob}/{@code beforeStep} to {@code afterJob}/{@code afterStep}, which Spring Batch calls on the thread
  * that runs the execution, the second one in a {@code finally}.
+ * <p>
+ * Whatever the application's listeners throw, every execution is a run that ends. Batch calls an execution's
+ * listeners in turn through a composite, {@link Ordered} ones first (by their order), then the others in the order
+ * they were registered, and {@code afterJob}/{@code afterStep} in the reverse order; the first that throws ends the
+ * turn, and Batch goes on without the listeners after it (it logs what {@code afterJob}/{@code afterStep} threw and
+ * keeps the execution's status; what {@code beforeJob}/{@code beforeStep} threw fails the execution). So this
+ * listener is {@link Ordered#HIGHEST_PRECEDENCE highest precedence}: the first {@code beforeJob}/{@code beforeStep},
+ * which always starts its run, and thus the last {@code afterJob}/{@code afterStep}, which another listener's failure
+ * skips. Its run then ends when Batch releases the execution's {@link JobContext}/{@link StepContext}, a callback
+ * registered at the start, which Batch runs on the execution's thread once every listener had its turn.
  * <p>
  * A step execution's run is named {@code jobName.stepName}, after the step's own name (a partition's execution is
  * named {@code worker:partition0}, one per partition; its run is named after its step, {@code worker}), and opens
@@ -32,6 +47,8 @@ import org.springframework.batch.core.BatchStatus;
  * (the partitions) count the threads that do their work. Metrics failures are logged and never reach the job.
  */
 final class BatchRunListener implements InvocationHandler {
+
+	private static final String RELEASE_CALLBACK = BatchRunListener.class.getName();
 
 	private final BatchLine line;
 
@@ -68,10 +85,11 @@ final class BatchRunListener implements InvocationHandler {
 		return new BatchRunListener(line, tracer, stepName, true, partitionManager);
 	}
 
-	// A proxy of the line's listener interface, defined in the class loader of Spring Batch, which sees it.
+	// A proxy of the line's listener interface, defined in the class loader of Spring Batch, which sees it and
+	// Spring's Ordered.
 	Object proxy() {
 		Class<?> type = this.step ? this.line.stepListener : this.line.jobListener;
-		return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, this);
+		return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type, Ordered.class }, this);
 	}
 
 	/**
@@ -96,6 +114,9 @@ final class BatchRunListener implements InvocationHandler {
 				}
 				// afterStep: no change to the step's ExitStatus (ExitStatus.and(null) keeps it).
 				return null;
+			}
+			case "getOrder" -> {
+				return Ordered.HIGHEST_PRECEDENCE;
 			}
 			case "equals" -> {
 				return args != null && proxy == args[0];
@@ -130,16 +151,43 @@ final class BatchRunListener implements InvocationHandler {
 				// The step's body runs on this thread until afterStep: what it traces there is nested in this run.
 				this.open.put(execution, new OpenRun(run, TracedRunScope.enter(run), runName));
 			}
+			endWhenReleased(execution);
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of Spring Batch " + (this.step ? "step '" : "job '") + runName + "'", ex);
 		}
 	}
 
+	// Batch releases the context it registered for the execution before the first listener, in the finally that
+	// calls the last, however the listeners ended: the run ends there if afterJob/afterStep did not come.
+	private void endWhenReleased(Object execution) {
+		Thread thread = Thread.currentThread();
+		Runnable end = () -> {
+			// JobOperator.stop releases a running step's context on the operator's thread as well, and the step goes
+			// on: only the release on the execution's own thread ends its run (and exits its scope there).
+			if (Thread.currentThread() == thread) {
+				ended(execution);
+			}
+		};
+		if (this.step) {
+			StepContext context = StepSynchronizationManager.getContext();
+			if (context != null) {
+				context.registerDestructionCallback(RELEASE_CALLBACK, end);
+			}
+		}
+		else {
+			JobContext context = JobSynchronizationManager.getContext();
+			if (context != null) {
+				context.registerDestructionCallback(RELEASE_CALLBACK, end);
+			}
+		}
+	}
+
 	private void ended(Object execution) {
 		OpenRun run = this.open.remove(execution);
 		if (run == null) {
-			// Its start failed, or never came: Batch calls afterJob also for an execution stopped before it began.
+			// Its start failed, or never came (Batch calls afterJob also for an execution stopped before it began), or
+			// it has ended already: in afterJob/afterStep, before the release of its context.
 			return;
 		}
 		if (run.outer() >= 0) {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.messaging.kafka.ForwardingBatchInterceptor;
+import io.github.jobmetrics.messaging.kafka.ForwardingRecordInterceptor;
 import io.github.jobmetrics.messaging.kafka.InstalledInterceptors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -147,14 +149,12 @@ public final class KafkaHeartbeats implements BeanPostProcessor {
 
 	}
 
-	static final class RecordReceiver implements RecordInterceptor<Object, Object> {
-
-		private final @Nullable RecordInterceptor<Object, Object> delegate;
+	static final class RecordReceiver extends ForwardingRecordInterceptor {
 
 		private final Supplier<HeartbeatMeters> meters;
 
 		RecordReceiver(@Nullable RecordInterceptor<Object, Object> delegate, Supplier<HeartbeatMeters> meters) {
-			this.delegate = delegate;
+			super(delegate);
 			this.meters = meters;
 		}
 
@@ -164,55 +164,18 @@ public final class KafkaHeartbeats implements BeanPostProcessor {
 			if (consumedHeartbeat(record, this.meters)) {
 				return null;
 			}
-			return (this.delegate != null) ? this.delegate.intercept(record, consumer) : record;
-		}
-
-		@Override
-		public void success(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-			if (this.delegate != null) {
-				this.delegate.success(record, consumer);
-			}
-		}
-
-		@Override
-		public void failure(ConsumerRecord<Object, Object> record, Exception exception,
-				Consumer<Object, Object> consumer) {
-			if (this.delegate != null) {
-				this.delegate.failure(record, exception, consumer);
-			}
-		}
-
-		@Override
-		public void afterRecord(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-			if (this.delegate != null) {
-				this.delegate.afterRecord(record, consumer);
-			}
-		}
-
-		@Override
-		public void setupThreadState(Consumer<?, ?> consumer) {
-			if (this.delegate != null) {
-				this.delegate.setupThreadState(consumer);
-			}
-		}
-
-		@Override
-		public void clearThreadState(Consumer<?, ?> consumer) {
-			if (this.delegate != null) {
-				this.delegate.clearThreadState(consumer);
-			}
+			RecordInterceptor<Object, Object> delegate = delegate();
+			return (delegate != null) ? delegate.intercept(record, consumer) : record;
 		}
 
 	}
 
-	static final class BatchReceiver implements BatchInterceptor<Object, Object> {
-
-		private final @Nullable BatchInterceptor<Object, Object> delegate;
+	static final class BatchReceiver extends ForwardingBatchInterceptor {
 
 		private final Supplier<HeartbeatMeters> meters;
 
 		BatchReceiver(@Nullable BatchInterceptor<Object, Object> delegate, Supplier<HeartbeatMeters> meters) {
-			this.delegate = delegate;
+			super(delegate);
 			this.meters = meters;
 		}
 
@@ -249,36 +212,8 @@ public final class KafkaHeartbeats implements BeanPostProcessor {
 				}
 				intercepted = new ConsumerRecords<>(rest);
 			}
-			return (this.delegate != null) ? this.delegate.intercept(intercepted, consumer) : intercepted;
-		}
-
-		@Override
-		public void success(ConsumerRecords<Object, Object> records, Consumer<Object, Object> consumer) {
-			if (this.delegate != null) {
-				this.delegate.success(records, consumer);
-			}
-		}
-
-		@Override
-		public void failure(ConsumerRecords<Object, Object> records, Exception exception,
-				Consumer<Object, Object> consumer) {
-			if (this.delegate != null) {
-				this.delegate.failure(records, exception, consumer);
-			}
-		}
-
-		@Override
-		public void setupThreadState(Consumer<?, ?> consumer) {
-			if (this.delegate != null) {
-				this.delegate.setupThreadState(consumer);
-			}
-		}
-
-		@Override
-		public void clearThreadState(Consumer<?, ?> consumer) {
-			if (this.delegate != null) {
-				this.delegate.clearThreadState(consumer);
-			}
+			BatchInterceptor<Object, Object> delegate = delegate();
+			return (delegate != null) ? delegate.intercept(intercepted, consumer) : intercepted;
 		}
 
 	}

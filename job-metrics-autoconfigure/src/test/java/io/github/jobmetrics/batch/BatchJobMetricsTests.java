@@ -252,6 +252,47 @@ class BatchJobMetricsTests {
 		});
 	}
 
+	// Batch calls an execution's listeners one after the other, and none after one that throws: here the application's
+	// own, added after job-metrics' listener, throw in afterStep and afterJob. The runs end all the same, as Batch
+	// reports them (it logs what those listeners threw and keeps the executions' status).
+	@Test
+	void runsEndWhenApplicationListenersThrowInAfterStepAndAfterJob() {
+		this.contextRunner.run((context) -> {
+			assertThat(BatchJobs.launch(context, "listenedJob")).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(BatchJobs.launch(context, "listenedJob")).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(BatchJobs.listenerFailures).hasValue(4);
+			assertThat(BatchJobs.taskletRuns).hasValue(2);
+			for (String job : new String[] { "listenedJob.listened", "listenedJob" }) {
+				assertThat(executions(context, job, "success")).as(job).isEqualTo(2);
+				assertOnlySuccesses(context, job);
+				assertThat(inFlight(context, job)).as(job).isZero();
+			}
+			// Ended: its worked time is its duration, and grows no more.
+			MicrometerJobTracer tracer = context.getBean(MicrometerJobTracer.class);
+			assertThat(tracer.workedSeconds("listenedJob.listened", null))
+				.isCloseTo(durationSeconds(context, "listenedJob.listened"), within(1e-6));
+		});
+	}
+
+	// An application's listener registered before job-metrics' throws in beforeStep: the step is a run all the same,
+	// failed as Batch fails it, with what the listener threw, and so is its job.
+	@Test
+	void aStepWhoseListenerThrowsInBeforeStepIsAFailedRun() {
+		this.contextRunner.run((context) -> {
+			assertThat(BatchJobs.launch(context, "refusedJob")).isEqualTo(BatchStatus.FAILED);
+			assertThat(BatchJobs.listenerFailures).hasValue(1);
+			assertThat(BatchJobs.taskletRuns).hasValue(0);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			for (String job : new String[] { "refusedJob.refused", "refusedJob" }) {
+				assertThat(executions(context, job, "failure")).as(job).isEqualTo(1);
+				assertOnlyFailures(context, job);
+				assertThat(registry.get("job.exceptions").tag("job.name", job)
+					.tag("exception", "ListenerFailure").counter().count()).as(job).isEqualTo(1);
+				assertThat(inFlight(context, job)).as(job).isZero();
+			}
+		});
+	}
+
 	// The default of an application with Actuator and a tracing bridge: each run is an Observation too.
 	@Test
 	void withATracingBridgeEachRunIsASpanNothingStaysCurrentAndCountsStayExact() {

@@ -1,6 +1,8 @@
 package io.github.jobmetrics.batch;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -28,6 +30,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.ClassUtils;
 
 /**
  * The jobs of {@link BatchJobMetricsTests}, built with Spring Batch's builders as an application builds them. Written
@@ -54,8 +57,11 @@ class BatchJobs {
 
 	static final AtomicLong runNumber = new AtomicLong();
 
+	static final AtomicInteger listenerFailures = new AtomicInteger();
+
 	static void reset() {
 		taskletRuns.set(0);
+		listenerFailures.set(0);
 		firstAttempts.set(0);
 		written.set(0);
 		processingThreads.clear();
@@ -181,6 +187,80 @@ class BatchJobs {
 		}, tx).build();
 		TaskletStep second = new StepBuilder("second", repository).tasklet((contribution, chunk) -> null, tx).build();
 		return (AbstractJob) new JobBuilder("restartedJob", repository).start(first).next(second).build();
+	}
+
+	// A step bean and its job, to which an application adds its own listeners once they are beans, after job-metrics
+	// added its own (see applicationListeners).
+	@Bean
+	TaskletStep listened(JobRepository repository, PlatformTransactionManager tx) {
+		return new StepBuilder("listened", repository).tasklet((contribution, chunk) -> {
+			taskletRuns.incrementAndGet();
+			return null;
+		}, tx).build();
+	}
+
+	@Bean
+	AbstractJob listenedJob(JobRepository repository, TaskletStep listened) {
+		return (AbstractJob) new JobBuilder("listenedJob", repository).start(listened).build();
+	}
+
+	// An application's listeners that throw in afterStep and afterJob, added to the step and the job once both are
+	// beans (by a monitoring bean of its own, say): Batch calls each before job-metrics', by the order of
+	// registration, and no listener after one that throws.
+	@Bean
+	Object applicationListeners(TaskletStep listened, AbstractJob listenedJob) throws ReflectiveOperationException {
+		addFailingListener(listened, "afterStep");
+		addFailingListener(listenedJob, "afterJob");
+		return new Object();
+	}
+
+	// A step whose application listener, added by its builder before job-metrics adds its own, throws in beforeStep:
+	// Batch fails the step with what it threw, and runs no listener's beforeStep after it.
+	@Bean
+	AbstractJob refusedJob(JobRepository repository, PlatformTransactionManager tx) throws ReflectiveOperationException {
+		TaskletStep step = new StepBuilder("refused", repository).tasklet((contribution, chunk) -> {
+			taskletRuns.incrementAndGet();
+			return null;
+		}, tx).build();
+		addFailingListener(step, "beforeStep");
+		return (AbstractJob) new JobBuilder("refusedJob", repository).start(step).build();
+	}
+
+	/**
+	 * Adds to the given {@code AbstractStep} or {@code AbstractJob} a listener of the Batch line in use (its
+	 * listener interfaces moved in Batch 6) that throws {@link ListenerFailure} in the given callback.
+	 */
+	static void addFailingListener(Object target, String callback) throws ReflectiveOperationException {
+		boolean step = target instanceof AbstractStep;
+		String listeners = ClassUtils.isPresent(BatchLine.BATCH_6_STEP_LISTENER, null)
+				? "org.springframework.batch.core.listener." : "org.springframework.batch.core.";
+		Class<?> type = ClassUtils.forName(listeners + (step ? "StepExecutionListener" : "JobExecutionListener"), null);
+		InvocationHandler handler = (proxy, method, args) -> switch (method.getName()) {
+			case "equals" -> proxy == args[0];
+			case "hashCode" -> System.identityHashCode(proxy);
+			case "toString" -> "application listener that throws in " + callback;
+			default -> {
+				if (method.getName().equals(callback)) {
+					listenerFailures.incrementAndGet();
+					throw new ListenerFailure(callback);
+				}
+				yield method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, args) : null;
+			}
+		};
+		Object listener = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler);
+		(step ? AbstractStep.class : AbstractJob.class)
+			.getMethod(step ? "registerStepExecutionListener" : "registerJobExecutionListener", type)
+			.invoke(target, listener);
+	}
+
+	static class ListenerFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		ListenerFailure(String callback) {
+			super(callback + " failed on purpose");
+		}
+
 	}
 
 	@Bean

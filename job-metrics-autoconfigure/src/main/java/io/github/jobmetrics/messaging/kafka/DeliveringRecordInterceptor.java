@@ -11,31 +11,26 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * application's own interceptor, if any: the application's interceptor keeps every callback it had, in the same
  * order, and may still filter the record out.
  */
-final class DeliveringRecordInterceptor implements RecordInterceptor<Object, Object> {
-
-	private final @Nullable RecordInterceptor<Object, Object> delegate;
+final class DeliveringRecordInterceptor extends ForwardingRecordInterceptor {
 
 	private final int maxAttempts;
 
 	DeliveringRecordInterceptor(@Nullable RecordInterceptor<Object, Object> delegate, int maxAttempts) {
-		this.delegate = delegate;
+		super(delegate);
 		this.maxAttempts = maxAttempts;
-	}
-
-	@Nullable RecordInterceptor<Object, Object> delegate() {
-		return this.delegate;
 	}
 
 	@Override
 	public @Nullable ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record,
 			Consumer<Object, Object> consumer) {
 		KafkaDeliveries.begin(record, this.maxAttempts);
-		if (this.delegate == null) {
+		RecordInterceptor<Object, Object> delegate = delegate();
+		if (delegate == null) {
 			return record;
 		}
 		boolean delivered = false;
 		try {
-			ConsumerRecord<Object, Object> intercepted = this.delegate.intercept(record, consumer);
+			ConsumerRecord<Object, Object> intercepted = delegate.intercept(record, consumer);
 			delivered = intercepted != null;
 			return intercepted;
 		}
@@ -48,41 +43,15 @@ final class DeliveringRecordInterceptor implements RecordInterceptor<Object, Obj
 	}
 
 	@Override
-	public void success(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
-		if (this.delegate != null) {
-			this.delegate.success(record, consumer);
-		}
-	}
-
-	@Override
-	public void failure(ConsumerRecord<Object, Object> record, Exception exception,
-			Consumer<Object, Object> consumer) {
-		if (this.delegate != null) {
-			this.delegate.failure(record, exception, consumer);
-		}
-	}
-
-	@Override
 	public void afterRecord(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
 		KafkaDeliveries.end();
-		if (this.delegate != null) {
-			this.delegate.afterRecord(record, consumer);
-		}
-	}
-
-	@Override
-	public void setupThreadState(Consumer<?, ?> consumer) {
-		if (this.delegate != null) {
-			this.delegate.setupThreadState(consumer);
-		}
+		super.afterRecord(record, consumer);
 	}
 
 	@Override
 	public void clearThreadState(Consumer<?, ?> consumer) {
 		KafkaDeliveries.end();
-		if (this.delegate != null) {
-			this.delegate.clearThreadState(consumer);
-		}
+		super.clearThreadState(consumer);
 	}
 
 }

@@ -1,14 +1,6 @@
 package io.github.jobmetrics.sample.operations;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.github.jobmetrics.sample.experiment.FreePorts;
-import io.github.jobmetrics.sample.experiment.SampleAppProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * The operations kit end to end. The sample app runs as a process of its own with two faults switched on: a job
  * that always fails ({@code faulty-import}) and one whose run hangs ({@code stuck-report}). A real Prometheus
  * scrapes it every second and evaluates the rules shipped in the jar, taken from the classpath as a user extracts
- * them; a real Alertmanager (Debian's) routes the alerts to a webhook in this test.
+ * them; a real Alertmanager (Debian's) routes the alerts to a webhook in this test ({@link OperationsStack}).
  * <p>
  * Only the test copy of the rules differs from the shipped file: every {@code for:} is shortened to 5 s, so that
  * the suite stays quick. The stuck threshold of {@code stuck-report} (5 s) is set the documented way, with a
@@ -51,8 +40,6 @@ import static org.awaitility.Awaitility.await;
  * exposes them, they fail with a message that says so.
  */
 class OperationsKitIT {
-
-	private static final Duration INTERVAL = Duration.ofSeconds(1);
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -78,52 +65,27 @@ class OperationsKitIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
 	@TempDir
 	static Path directory;
 
-	private static WebhookReceiver webhook;
-
-	private static AlertmanagerProcess alertmanager;
-
-	private static SampleAppProcess app;
-
-	private static RulesPrometheusContainer prometheus;
+	private static OperationsStack stack;
 
 	@BeforeAll
 	static void start() throws Exception {
-		webhook = new WebhookReceiver();
-		alertmanager = AlertmanagerProcess.start(webhook.uri(), directory);
-		int appPort = FreePorts.next();
-		app = SampleAppProcess.start("operations-kit-it", appPort,
-				List.of("--sample.faults.failing=true", "--sample.faults.hanging=true"));
-		Map<String, String> ruleFiles = new LinkedHashMap<>();
-		ruleFiles.put("job-metrics.yml", shortened(resource("META-INF/job-metrics/prometheus-rules.yml")));
-		ruleFiles.put("thresholds.yml", THRESHOLDS);
-		prometheus = new RulesPrometheusContainer(appPort, alertmanager.port(), INTERVAL, ruleFiles);
-		prometheus.start();
+		stack = OperationsStack.start(directory, "operations-kit-it",
+				List.of("--sample.faults.failing=true", "--sample.faults.hanging=true"), THRESHOLDS);
 	}
 
 	@AfterAll
 	static void stop() {
-		if (prometheus != null) {
-			prometheus.stop();
-		}
-		if (app != null) {
-			app.close();
-		}
-		if (alertmanager != null) {
-			alertmanager.close();
-		}
-		if (webhook != null) {
-			webhook.close();
+		if (stack != null) {
+			stack.close();
 		}
 	}
 
 	@Test
 	void failureAndStuckAlertsReachTheWebhookThroughAlertmanager() {
-		await("JobFailureRatioHigh and JobStuck at the webhook (Alertmanager log: " + alertmanager.log() + ")")
+		await("JobFailureRatioHigh and JobStuck at the webhook (Alertmanager log: " + stack.alertmanagerLog() + ")")
 			.atMost(WAIT)
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> firing("JobFailureRatioHigh", "faulty-import") != null
@@ -140,13 +102,13 @@ class OperationsKitIT {
 		assertThat(stuck.path("annotations").path("description").asString()).contains("more than its threshold of 5s");
 		assertThat(stuck.path("annotations").path("runbook_url").asString()).endsWith("#jobstuck");
 		// The healthy always-busy workers and the export are neither stuck nor failing that much.
-		assertThat(webhook.alerts()).noneMatch((alert) -> "JobStuck".equals(alertname(alert))
+		assertThat(stack.alerts()).noneMatch((alert) -> "JobStuck".equals(alertname(alert))
 				&& !"stuck-report".equals(alert.path("labels").path("job_name").asString()));
 	}
 
 	@Test
 	void aHangingJobStallsItsInstanceAndTheStallReachesTheWebhook() {
-		await("JobStalled at the webhook (Alertmanager log: " + alertmanager.log() + ")").atMost(WAIT)
+		await("JobStalled at the webhook (Alertmanager log: " + stack.alertmanagerLog() + ")").atMost(WAIT)
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> firing("JobStalled", "stuck-report") != null);
 		JsonNode stalled = firing("JobStalled", "stuck-report");
@@ -159,16 +121,16 @@ class OperationsKitIT {
 		assertThat(stalled.path("annotations").path("runbook_url").asString()).endsWith("#jobstalled");
 		// A job whose runs end is not stalled, however busy: the experiment's workers always are, and its stall
 		// threshold is 5 s too, shorter than its longest runs.
-		assertThat(webhook.alerts()).noneMatch((alert) -> "JobStalled".equals(alertname(alert))
+		assertThat(stack.alerts()).noneMatch((alert) -> "JobStalled".equals(alertname(alert))
 				&& !"stuck-report".equals(alert.path("labels").path("job_name").asString()));
 	}
 
 	@Test
 	void everyShippedRuleLoadsAndEvaluatesWithoutError() throws IOException {
-		int shipped = rules(resource("META-INF/job-metrics/prometheus-rules.yml")).size();
+		int shipped = rules(OperationsStack.resource(OperationsStack.RULES)).size();
 		await("every rule evaluated").atMost(WAIT).untilAsserted(() -> {
 			List<JsonNode> rules = new ArrayList<>();
-			get("/api/v1/rules", "").path("groups").forEach((group) -> group.path("rules").forEach(rules::add));
+			stack.get("/api/v1/rules", "").path("groups").forEach((group) -> group.path("rules").forEach(rules::add));
 			assertThat(rules).hasSize(shipped + 2);
 			assertThat(rules).allSatisfy((rule) -> {
 				assertThat(rule.path("health").asString()).as(rule.path("name").asString()).isEqualTo("ok");
@@ -181,7 +143,7 @@ class OperationsKitIT {
 	void everyRecordingRuleReturnsData() throws IOException {
 		Set<String> records = new LinkedHashSet<>();
 		Map<String, String> exprs = new LinkedHashMap<>();
-		for (Map<String, Object> rule : rules(resource("META-INF/job-metrics/prometheus-rules.yml"))) {
+		for (Map<String, Object> rule : rules(OperationsStack.resource(OperationsStack.RULES))) {
 			if (rule.get("record") instanceof String record) {
 				records.add(record);
 				exprs.merge(record, (String) rule.get("expr"), (a, b) -> a + "\n" + b);
@@ -193,7 +155,7 @@ class OperationsKitIT {
 
 	@Test
 	void everyDashboardQueryReturnsDataWithItsVariablesSubstituted() throws IOException {
-		JsonNode dashboard = json.readTree(resource("META-INF/job-metrics/grafana-dashboard.json"));
+		JsonNode dashboard = json.readTree(OperationsStack.resource("META-INF/job-metrics/grafana-dashboard.json"));
 		String jobNames = alternation(labelValues("job_name", "job_worked_seconds_total"));
 		String queues = alternation(labelValues("queue", "job_worked_seconds_total{job_name=~\"" + jobNames + "\"}"));
 		Map<String, String> queries = new LinkedHashMap<>();
@@ -235,7 +197,7 @@ class OperationsKitIT {
 	private static List<String> withoutData(Map<String, String> queries) {
 		List<String> missing = new ArrayList<>();
 		queries.forEach((query, name) -> {
-			JsonNode result = get("/api/v1/query", "query=" + encode(query)).path("result");
+			JsonNode result = stack.query(query);
 			boolean finite = false;
 			for (JsonNode series : result) {
 				finite |= Double.isFinite(Double.parseDouble(series.path("value").get(1).asString()));
@@ -249,7 +211,8 @@ class OperationsKitIT {
 
 	private static List<String> labelValues(String label, String match) {
 		List<String> values = new ArrayList<>();
-		get("/api/v1/label/" + label + "/values", "match[]=" + encode(match)).forEach((value) -> values.add(value.asString()));
+		stack.get("/api/v1/label/" + label + "/values", "match[]=" + OperationsStack.encode(match))
+			.forEach((value) -> values.add(value.asString()));
 		return values;
 	}
 
@@ -261,7 +224,7 @@ class OperationsKitIT {
 	}
 
 	private static JsonNode firing(String alertname, String jobName) {
-		return webhook.alerts()
+		return stack.alerts()
 			.stream()
 			.filter((alert) -> alertname.equals(alertname(alert))
 					&& jobName.equals(alert.path("labels").path("job_name").asString())
@@ -274,37 +237,6 @@ class OperationsKitIT {
 		return alert.path("labels").path("alertname").asString();
 	}
 
-	private static JsonNode get(String path, String parameters) {
-		URI uri = prometheus.baseUri().resolve(path + (parameters.isEmpty() ? "" : "?" + parameters));
-		try {
-			HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build();
-			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new IllegalStateException("Prometheus answered " + response.statusCode() + " to " + uri + ": "
-						+ response.body());
-			}
-			return json.readTree(response.body()).path("data");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Prometheus did not answer " + uri, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static String encode(String text) {
-		return URLEncoder.encode(text, StandardCharsets.UTF_8);
-	}
-
-	// The test copy of the rules: every "for:" shortened to 5 s, nothing else changed.
-	static String shortened(String rules) {
-		String shortened = Pattern.compile("(?m)^(\\s+)for: \\S+$").matcher(rules).replaceAll("$1for: 5s");
-		assertThat(shortened).isNotEqualTo(rules);
-		return shortened;
-	}
-
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> rules(String yaml) {
 		List<Map<String, Object>> rules = new ArrayList<>();
@@ -313,13 +245,6 @@ class OperationsKitIT {
 			rules.addAll((List<Map<String, Object>>) group.get("rules"));
 		}
 		return rules;
-	}
-
-	private static String resource(String name) throws IOException {
-		try (InputStream in = OperationsKitIT.class.getClassLoader().getResourceAsStream(name)) {
-			assertThat(in).as(name + " on the classpath (from the job-metrics-autoconfigure jar)").isNotNull();
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
 	}
 
 }
