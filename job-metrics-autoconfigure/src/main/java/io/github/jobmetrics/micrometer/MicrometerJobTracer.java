@@ -227,6 +227,40 @@ public final class MicrometerJobTracer implements JobTracer {
 		return Duration.ofNanos(Math.max(0, this.registry.config().clock().monotonicTime() - last));
 	}
 
+	/**
+	 * Returns whether this tracer counts each job's duration histogram itself
+	 * ({@link JobMeterSettings#withStripedDurationHistograms(boolean)}).
+	 * @return {@code true} if {@link #durationHistograms()} reads them
+	 * @since 0.3.0
+	 */
+	public boolean countsDurationHistograms() {
+		return this.settings.stripedDurationHistograms();
+	}
+
+	/**
+	 * Reads the duration histogram of every job, when this tracer counts them itself
+	 * ({@link JobMeterSettings#withStripedDurationHistograms(boolean)}): for a reader that exposes
+	 * {@code job_duration_seconds} from them rather than from the {@code job.duration} timer (job-metrics'
+	 * Prometheus collector). Each job's stripes are read under their locks, once per job.
+	 * @return one histogram per job name and queue, in no particular order; empty if the tracer counts none
+	 * @since 0.3.0
+	 */
+	public List<JobDurationHistogram> durationHistograms() {
+		List<JobDurationHistogram> histograms = new ArrayList<>();
+		if (!countsDurationHistograms()) {
+			return histograms;
+		}
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				JobDurationHistogram histogram = meters.durationHistogram();
+				if (histogram != null) {
+					histograms.add(histogram);
+				}
+			}
+		}
+		return histograms;
+	}
+
 	// For tests: how many stripes the job's state has split into, 0 for a job that never ran.
 	int stripes(String jobName, @Nullable String queue) {
 		ConcurrentMap<String, JobMeters> byQueue = this.jobs.get(jobName);
