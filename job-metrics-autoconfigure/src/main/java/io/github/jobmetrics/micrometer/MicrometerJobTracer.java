@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * {@code retry}, exception the simple class name; built with the first run that fails with that type</td></tr>
  * <tr><td>{@code job.duration} ({@code job_duration_seconds})</td><td>Timer with histogram</td><td></td>
  * <td>duration of finished runs, all results; its {@code _max} is Micrometer's maximum over the last
- * {@code management.metrics.distribution.expiry} (2 minutes by default)</td></tr>
+ * {@code management.metrics.distribution.expiry} (2 minutes by default). With
+ * {@link JobMeterSettings#withStripedDurationHistograms(boolean) striped histograms} the tracer also counts the
+ * histogram itself ({@link #durationHistograms()}), for a registry that reads it instead of the timer</td></tr>
  * <tr><td>{@code job.inflight} ({@code job_inflight})</td><td>Gauge</td><td></td><td>runs in progress</td></tr>
  * <tr><td>{@code job.last.success.timestamp} ({@code job_last_success_timestamp_seconds})</td>
  * <td>Gauge</td><td></td><td>Unix time of the last success; before the first, the time the job's meters were
