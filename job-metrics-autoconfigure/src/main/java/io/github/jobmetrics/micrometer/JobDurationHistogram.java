@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Tags;
 /**
  * One read of a job's duration histogram as the tracer counts it (see
  * {@link JobMeterSettings#withStripedDurationHistograms(boolean)}): what {@code job_duration_seconds} shows.
- * Each count only grows from one read to the next, and the total of the counts equals the finished runs of the
- * job counted by {@code job.executions}, whatever their result.
+ * Each count only grows from one read to the next, and a run enters the counts in the same step as it enters
+ * {@code job.executions}, whatever its result: the total of the counts is the sum of those counts at that instant.
  *
  * @param jobName the {@code job.name} tag of the job's meters
  * @param queue the {@code queue} tag of the job's meters
