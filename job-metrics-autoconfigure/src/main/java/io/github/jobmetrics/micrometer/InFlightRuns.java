@@ -53,6 +53,10 @@ import org.jspecify.annotations.Nullable;
  * time of the stripe, which fits, as does the sum over stripes, and two's complement arithmetic gives it
  * exactly.
  * <p>
+ * When it is given bucket bounds, each stripe also counts the duration histogram of its finished runs (per bucket, the
+ * sum and a recent maximum), in the same step as their results, so that recording a duration costs no update of a
+ * counter that other threads write, and a read sums the stripes as it does for worked time.
+ * <p>
  * In each stripe runs are linked in start order (each start takes the clock under the stripe's lock), so the
  * oldest run of a stripe is the head of its list, the oldest run in flight is the oldest of those heads, and
  * unlinking an ending run is O(1).
