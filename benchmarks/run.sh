@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the JMH benchmarks, runs them all and writes benchmarks/results/results.md (a table of every
-# result and the limits of issue 13, checked against the measured ratios and their error bars).
+# Builds the JMH benchmarks, runs them and writes a report (a table of every result and the limits of the issues
+# that set them, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh                        the full run: about 35 minutes on 2 cores
+#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 15 minutes on
+#                                            2 cores; writes results/results.md
 #   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
 #                                            proves that everything runs (for CI) in about a minute; writes
 #                                            results/smoke.md, whose numbers mean nothing
@@ -81,31 +82,34 @@ elif [[ $mode == smoke ]]; then
 	options_note="-f 0 -wi 0 -i 1 -r 100ms -t 1"
 else
 	rm -f "$results"/full-*.json
-	# Several forks per case: whole forks run steadily faster or slower than others (JobTracer at one thread:
-	# 176-190 ns from fork to fork in one run; with several threads on one job, Micrometer's shared histogram
-	# swings between two speeds), and the error JMH reports only covers that when it sees several forks. Five at
-	# one thread, where a limit can be decided; three at 2 and 4 threads, where the swings are wider than any
-	# limit (see docs/performance.md). Five warm-up seconds: @Timed through TimedAspect takes four to reach its steady
-	# speed (its first seconds run 5-10x slower, which would flatter the starter).
-	# The plain call only shows the harness's own cost: one fork says it.
-	run full-baseline 'PerRunOverheadBenchmark.baseline' "${per_run[@]}" -f 1 -t 1
-	run full-per-run-t1 'PerRunOverheadBenchmark.(rawMicrometer|timedAspect|jobTracer|tracedJobProxy)' \
-		"${per_run[@]}" -f 5 -t 1
-	for threads in 2 4; do
-		# All threads share one state, so they all run the same job: the contended case.
-		run "full-per-run-t$threads" 'PerRunOverheadBenchmark.(rawMicrometer|timedAspect|jobTracer|tracedJobProxy)' \
-			"${per_run[@]}" -f 3 -t "$threads"
+	# The limits of issue 24, on the default path (the tracer and the @TracedJob proxy as a Spring Boot application
+	# with Actuator and Prometheus builds them) against what a user would otherwise write with Micrometer: raw
+	# Timer.record + Counter.increment with the same 20 buckets, and plain @Timed. Several forks per case: whole
+	# forks run steadily faster or slower than others, and the error JMH reports only covers that when it sees
+	# several forks. Five at one thread, three at 2 and 4 threads. Five warm-up seconds: @Timed through TimedAspect
+	# takes four to reach its steady speed (its first seconds run 5-10x slower, which would flatter the starter).
+	# All threads share one state, so they all run the same job: the contended case. Each DefaultPathBenchmark fork
+	# starts a Spring Boot context (about 2 s) before its warm-up.
+	for threads in 1 2 4; do
+		forks=3
+		[[ $threads -eq 1 ]] && forks=5
+		run "full-raw-t$threads" 'PerRunOverheadBenchmark.rawMicrometer' -p buckets=20 "${per_run[@]}" -f "$forks" \
+			-t "$threads"
+		run "full-timed-t$threads" 'PerRunOverheadBenchmark.timedAspect' -p buckets=0 "${per_run[@]}" -f "$forks" \
+			-t "$threads"
+		run "full-default-path-t$threads" 'DefaultPathBenchmark.(defaultPathJobTracer|defaultPathTracedJobProxy)' \
+			"${per_run[@]}" -f "$forks" -t "$threads"
 	done
 	run full-start-stop 'InFlightStartStopBenchmark' -f 3 -wi 3 -w 1s -i 5 -r 1s -t 1
-	# A scrape takes about a millisecond, so one second of warm-up is too few calls for the Prometheus writer
-	# to reach C2: the first seconds run several times slower.
-	run full-scrape 'ScrapeBenchmark' -f 3 -wi 3 -w 2s -i 4 -r 1s -t 1
-	default_path full
+	# A scrape takes a few milliseconds, so one second of warm-up is too few calls for the Prometheus writer
+	# to reach C2: the first seconds run several times slower. Five forks: the scrape's allocation makes its
+	# forks differ more than its iterations do.
+	run full-scrape 'ScrapeBenchmark' -f 5 -wi 3 -w 2s -i 5 -r 1s -t 1
 	jsons=("$results"/full-*.json)
 	report=$results/results.md
 	summarize_options=()
 	title="job-metrics benchmarks"
-	options_note="per run: -wi 5 -w 1s -i 5 -r 1s, -f 5 at -t 1 and -f 3 at -t 2 and 4 (baseline: -f 1 at -t 1 only); start/stop: -f 3 -wi 3 -w 1s -i 5 -r 1s; scrape: -f 3 -wi 3 -w 2s -i 4 -r 1s; $default_path_note"
+	options_note="per run: -wi 5 -w 1s -i 5 -r 1s, -f 5 at -t 1 and -f 3 at -t 2 and 4; start/stop: -f 3 -wi 3 -w 1s -i 5 -r 1s; scrape: -f 5 -wi 3 -w 2s -i 5 -r 1s"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 

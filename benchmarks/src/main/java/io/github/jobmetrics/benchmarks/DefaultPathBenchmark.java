@@ -33,7 +33,9 @@ import org.springframework.context.annotation.Bean;
  * Prometheus, AOP, job-metrics), with the default configuration but for what each case says:
  * <ol>
  * <li>{@code defaultPath}: an Actuator application without tracing: Boot's tracing auto-configurations are
- * excluded, as if micrometer-tracing were not on the class path; the job's runs make no Observation;</li>
+ * excluded, as if micrometer-tracing were not on the class path; the job's runs make no Observation, and the
+ * tracer counts {@code job_duration_seconds} itself in place of Micrometer's timer on the Prometheus registry (the
+ * striped histograms);</li>
  * <li>{@code tracingPath}: the same with the OpenTelemetry bridge, every span sampled
  * ({@code management.tracing.sampling.probability=1.0}) and handed to the batch span processor Boot configures, here
  * without an exporter (on a loaded machine its worker falls behind and drops spans, which it logs): each run is also
@@ -139,6 +141,8 @@ public class DefaultPathBenchmark {
 			check(this.context.getBean(MeterRegistry.class) instanceof PrometheusMeterRegistry,
 					"the registry is " + this.context.getBean(MeterRegistry.class));
 			check(this.tracer.getClass() == expectedTracer(), "the JobTracer is " + this.tracer);
+			check(this.context.getBean(MicrometerJobTracer.class).countsDurationHistograms() == stripedHistograms(),
+					"the tracer counts the duration histograms: " + !stripedHistograms());
 		}
 
 		@TearDown
@@ -149,6 +153,10 @@ public class DefaultPathBenchmark {
 		abstract String[] properties();
 
 		abstract Class<? extends JobTracer> expectedTracer();
+
+		// Without a tracing bridge the tracer counts job_duration_seconds itself; with one, Micrometer's timer
+		// does, for its exemplars.
+		abstract boolean stripedHistograms();
 
 		private static void check(boolean condition, String what) {
 			if (!condition) {
@@ -183,6 +191,11 @@ public class DefaultPathBenchmark {
 			return MicrometerJobTracer.class;
 		}
 
+		@Override
+		boolean stripedHistograms() {
+			return true;
+		}
+
 	}
 
 	/**
@@ -199,6 +212,11 @@ public class DefaultPathBenchmark {
 		@Override
 		Class<? extends JobTracer> expectedTracer() {
 			return ObservedJobTracer.class;
+		}
+
+		@Override
+		boolean stripedHistograms() {
+			return false;
 		}
 
 	}

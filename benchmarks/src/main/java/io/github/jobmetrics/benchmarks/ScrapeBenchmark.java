@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
+import io.github.jobmetrics.prometheus.StripedDurationHistograms;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -29,6 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * buckets, by runs in flight: {@code withJobMeters - emptyRegistry} is the time the starter adds. The runs
  * in flight are started in setup and left open, spread over the 100 jobs: the worked time and the oldest
  * run's age are computed at read time, and this shows whether that read grows with the runs.
+ * <p>
+ * The tracer is set up as on the default path of a Spring Boot application with Actuator and Prometheus: it counts
+ * the duration histograms itself and {@link StripedDurationHistograms} writes them.
  * <p>
  * {@code sameSeriesPlainMicrometer} is the control: the same 100 jobs' series (names, tags, 20 buckets) from
  * plain Micrometer meters whose values are fixed, so {@code withJobMeters / sameSeriesPlainMicrometer} is what
@@ -81,9 +85,18 @@ public class ScrapeBenchmark {
 
 		private List<JobRun> runs;
 
+		// The tracer and registry as JobMetricsPrometheusAutoConfiguration sets them up on the default path: the
+		// tracer counts the duration histograms, and a collector writes them in place of Micrometer's timer.
 		@Setup
 		public void startRuns() {
-			MicrometerJobTracer tracer = new MicrometerJobTracer(this.registry);
+			MicrometerJobTracer[] built = new MicrometerJobTracer[1];
+			StripedDurationHistograms histograms = new StripedDurationHistograms(() -> built[0],
+					() -> this.registry.config().namingConvention(), true);
+			this.registry.config().meterFilter(histograms.keepTimerOff());
+			this.registry.getPrometheusRegistry().register(histograms);
+			MicrometerJobTracer tracer = new MicrometerJobTracer(this.registry,
+					JobMeterSettings.defaults().withStripedDurationHistograms(true));
+			built[0] = tracer;
 			Fleet.register(tracer);
 			this.runs = Fleet.startRuns(tracer, this.inFlight, Fleet.JOBS);
 		}

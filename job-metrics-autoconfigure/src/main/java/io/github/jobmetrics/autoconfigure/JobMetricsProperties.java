@@ -698,6 +698,29 @@ public class JobMetricsProperties {
 		private boolean nativeHistograms;
 
 		/**
+		 * Whether the tracer counts job_duration_seconds itself, for the registry that /actuator/prometheus serves,
+		 * instead of Micrometer's timer there: same buckets and labels, cheaper per run. Applies only without a
+		 * tracing bridge (whose exemplars need the timer), without native histograms, and when no
+		 * management.metrics.enable or management.metrics.distribution setting names job.duration, job or all.
+		 */
+		private boolean stripedHistograms = true;
+
+		/**
+		 * {@return the value of {@code job-metrics.prometheus.striped-histograms}}
+		 */
+		public boolean isStripedHistograms() {
+			return this.stripedHistograms;
+		}
+
+		/**
+		 * Sets {@code job-metrics.prometheus.striped-histograms}.
+		 * @param stripedHistograms the new value
+		 */
+		public void setStripedHistograms(boolean stripedHistograms) {
+			this.stripedHistograms = stripedHistograms;
+		}
+
+		/**
 		 * {@return the value of {@code job-metrics.prometheus.native-histograms}}
 		 */
 		public boolean isNativeHistograms() {

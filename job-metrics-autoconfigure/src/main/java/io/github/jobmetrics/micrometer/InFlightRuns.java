@@ -53,6 +53,10 @@ import org.jspecify.annotations.Nullable;
  * time of the stripe, which fits, as does the sum over stripes, and two's complement arithmetic gives it
  * exactly.
  * <p>
+ * When it is given bucket bounds, each stripe also counts the duration histogram of its finished runs (per bucket, the
+ * sum and a recent maximum), in the same step as their results, so that recording a duration costs no update of a
+ * counter that other threads write, and a read sums the stripes as it does for worked time.
+ * <p>
  * In each stripe runs are linked in start order (each start takes the clock under the stripe's lock), so the
  * oldest run of a stripe is the head of its list, the oldest run in flight is the oldest of those heads, and
  * unlinking an ending run is O(1).
@@ -80,14 +84,32 @@ final class InFlightRuns {
 
 	private static final long MILLISECOND = 1_000_000;
 
+	// The window of the maximum duration: one minute, so that it covers the last one to two minutes, as
+	// Micrometer's maximum covers about the last two (its default expiry).
+	static final long MAX_WINDOW = 60_000 * MILLISECOND;
+
 	private final Clock clock;
+
+	// The upper bounds of the duration histogram that the stripes count, in nanoseconds, ascending; null when the
+	// durations are recorded elsewhere (a Micrometer timer) and the stripes keep no histogram.
+	private final long @Nullable [] bounds;
 
 	// Only replaced by a larger copy that keeps every stripe at its index, so that a later read sees every stripe
 	// an earlier one saw, and no run ever changes stripe.
-	private volatile Stripe[] stripes = { new Stripe() };
+	private volatile Stripe[] stripes;
 
 	InFlightRuns(Clock clock) {
+		this(clock, null);
+	}
+
+	/**
+	 * @param bounds the upper bounds of the duration histogram the stripes count, in nanoseconds, ascending; or
+	 * {@code null} for none
+	 */
+	InFlightRuns(Clock clock, long @Nullable [] bounds) {
 		this.clock = clock;
+		this.bounds = bounds;
+		this.stripes = new Stripe[] { new Stripe(bounds, clock.monotonicTime()) };
 	}
 
 	/**
@@ -122,8 +144,9 @@ final class InFlightRuns {
 				return;
 			}
 			Stripe[] grown = Arrays.copyOf(seen, seen.length * 2);
+			long now = this.clock.monotonicTime();
 			for (int i = seen.length; i < grown.length; i++) {
-				grown[i] = new Stripe();
+				grown[i] = new Stripe(this.bounds, now);
 			}
 			this.stripes = grown;
 		}
@@ -139,7 +162,7 @@ final class InFlightRuns {
 		Stripe stripe = run.stripe;
 		stripe.lock();
 		try {
-			return stripe.remove(run, result, this.clock);
+			return stripe.remove(run, result, this.clock, this.bounds);
 		}
 		finally {
 			stripe.unlock();
@@ -256,6 +279,49 @@ final class InFlightRuns {
 		return latest((stripe) -> stripe.lastSuccessWallMillis);
 	}
 
+	/**
+	 * Reads the duration histogram the stripes count: each stripe under its lock, summed. Null if they count none.
+	 * <p>
+	 * Every count only grows, as the counts by result do; a stripe's counts and the counts by result move in the
+	 * same step, so the histogram's total equals the sum of the counts by result of the same stripes.
+	 */
+	@Nullable DurationHistogram durationHistogram() {
+		long[] bounds = this.bounds;
+		if (bounds == null) {
+			return null;
+		}
+		Stripe[] stripes = this.stripes;
+		long instant = this.clock.monotonicTime();
+		long[] counts = new long[bounds.length + 1];
+		long sum = 0;
+		long max = 0;
+		for (Stripe stripe : stripes) {
+			stripe.lock();
+			try {
+				long[] own = stripe.bucketCounts;
+				for (int i = 0; i < counts.length; i++) {
+					counts[i] += own[i];
+				}
+				sum += stripe.durationSum;
+				max = Math.max(max, stripe.recentMax(stripe.now(instant)));
+			}
+			finally {
+				stripe.unlock();
+			}
+		}
+		return new DurationHistogram(bounds, counts, sum, max);
+	}
+
+	/**
+	 * A read of the duration histogram: per bucket (not cumulative; the last is above every bound) and in total.
+	 * @param bounds the upper bounds in nanoseconds, the array the stripes count with (not to be changed)
+	 * @param counts the finished runs whose duration is at most each bound and above the one before
+	 * @param sumNanos the sum of their durations
+	 * @param maxNanos the longest of those that ended in the last one to two minutes, 0 if none did
+	 */
+	record DurationHistogram(long[] bounds, long[] counts, long sumNanos, long maxNanos) {
+	}
+
 	// The sum of a field over the stripes, each read under its stripe's lock.
 	private long sum(ToLongFunction<StripeState> field) {
 		long sum = 0;
@@ -367,6 +433,26 @@ final class InFlightRuns {
 
 		@Nullable TrackedRun newest;
 
+		// The duration histogram, when the stripes count it: finished runs per bucket (not cumulative; the last
+		// is above every bound), and the sum of their durations. Under the lock the end takes anyway, as the counts
+		// by result are, so that recording a duration costs no contended atomic update and no clock read.
+		final long @Nullable [] bucketCounts;
+
+		long durationSum;
+
+		// The longest duration of the runs that ended in the current window of MAX_WINDOW and in the window before:
+		// a maximum over the last one to two windows, rotated on the instants the stripe takes anyway.
+		long maxCurrent;
+
+		long maxPrevious;
+
+		long maxWindowStart;
+
+		StripeState(long @Nullable [] bounds, long now) {
+			this.bucketCounts = (bounds != null) ? new long[bounds.length + 1] : null;
+			this.maxWindowStart = now;
+		}
+
 		final boolean tryLock() {
 			return LOCKED.compareAndSet(this, 0, 1);
 		}
@@ -410,7 +496,7 @@ final class InFlightRuns {
 			this.newest = run;
 		}
 
-		final long remove(TrackedRun run, int result, Clock clock) {
+		final long remove(TrackedRun run, int result, Clock clock, long @Nullable [] bounds) {
 			if (run.ended) {
 				return -1;
 			}
@@ -450,7 +536,33 @@ final class InFlightRuns {
 				this.lastSuccessWallMillis = clock.wallTime();
 				this.wallReadAt = now;
 			}
-			return now - run.startNanos;
+			long duration = now - run.startNanos;
+			long[] counts = this.bucketCounts;
+			if (counts != null && bounds != null && result != SKIPPED) {
+				// Upper bounds are inclusive (Prometheus' le); a linear scan of a few ascending longs beats a
+				// binary search at the sizes buckets have.
+				int bucket = 0;
+				while (bucket < bounds.length && duration > bounds[bucket]) {
+					bucket++;
+				}
+				counts[bucket]++;
+				this.durationSum += duration;
+				recentMax(now);
+				this.maxCurrent = Math.max(this.maxCurrent, duration);
+			}
+			return duration;
+		}
+
+		// Rotates the windows of the maximum to the instant, and returns the maximum over the current and the
+		// previous window.
+		final long recentMax(long now) {
+			long elapsed = now - this.maxWindowStart;
+			if (elapsed >= MAX_WINDOW) {
+				this.maxPrevious = (elapsed < 2 * MAX_WINDOW) ? this.maxCurrent : 0;
+				this.maxCurrent = 0;
+				this.maxWindowStart += elapsed - elapsed % MAX_WINDOW;
+			}
+			return Math.max(this.maxCurrent, this.maxPrevious);
 		}
 
 		final long workedNanos(long instant) {
@@ -469,6 +581,10 @@ final class InFlightRuns {
 	 */
 	@SuppressWarnings("unused")
 	static final class Stripe extends StripeState {
+
+		Stripe(long @Nullable [] bounds, long now) {
+			super(bounds, now);
+		}
 
 		long q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16;
 

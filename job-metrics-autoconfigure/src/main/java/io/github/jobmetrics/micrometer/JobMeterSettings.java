@@ -81,7 +81,7 @@ public final class JobMeterSettings {
 
 	private static final JobMeterSettings DEFAULTS = new JobMeterSettings(DEFAULT_BUCKETS, Map.of(), Map.of(),
 			List.of(), QueueWaitBuckets.DEFAULTS,
-			new Caps(DEFAULT_MAX_JOB_NAMES, DEFAULT_MAX_QUEUES, DEFAULT_MAX_EXCEPTION_NAMES));
+			new Caps(DEFAULT_MAX_JOB_NAMES, DEFAULT_MAX_QUEUES, DEFAULT_MAX_EXCEPTION_NAMES), false);
 
 	private final List<Duration> defaultBuckets;
 
@@ -97,9 +97,12 @@ public final class JobMeterSettings {
 
 	private final Caps caps;
 
+	private final boolean stripedDurationHistograms;
+
 	private JobMeterSettings(List<Duration> defaultBuckets, Map<String, List<Duration>> jobBuckets,
 			Map<String, Map<String, String>> jobTags, List<Class<? extends Throwable>> retryExceptions,
-			QueueWaitBuckets queueWaitBuckets, Caps caps) {
+			QueueWaitBuckets queueWaitBuckets, Caps caps, boolean stripedDurationHistograms) {
+		this.stripedDurationHistograms = stripedDurationHistograms;
 		this.defaultBuckets = defaultBuckets;
 		this.jobBuckets = jobBuckets;
 		this.queueWaitBuckets = queueWaitBuckets;
@@ -127,7 +130,7 @@ public final class JobMeterSettings {
 	 */
 	public JobMeterSettings withDefaultBuckets(List<Duration> buckets) {
 		return new JobMeterSettings(checkedBuckets(buckets), this.jobBuckets, this.jobTags, this.retryExceptions,
-				this.queueWaitBuckets, this.caps);
+				this.queueWaitBuckets, this.caps, this.stripedDurationHistograms);
 	}
 
 	/**
@@ -141,7 +144,7 @@ public final class JobMeterSettings {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.jobBuckets);
 		copy.put(jobName, checkedBuckets(buckets));
 		return new JobMeterSettings(this.defaultBuckets, Map.copyOf(copy), this.jobTags, this.retryExceptions,
-				this.queueWaitBuckets, this.caps);
+				this.queueWaitBuckets, this.caps, this.stripedDurationHistograms);
 	}
 
 	/**
@@ -169,7 +172,7 @@ public final class JobMeterSettings {
 		Map<String, Map<String, String>> copy = new LinkedHashMap<>(this.jobTags);
 		copy.put(jobName, Map.copyOf(tags));
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, Map.copyOf(copy), this.retryExceptions,
-				this.queueWaitBuckets, this.caps);
+				this.queueWaitBuckets, this.caps, this.stripedDurationHistograms);
 	}
 
 	/**
@@ -180,7 +183,7 @@ public final class JobMeterSettings {
 	 */
 	public JobMeterSettings withRetryExceptions(List<Class<? extends Throwable>> exceptions) {
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, List.copyOf(exceptions),
-				this.queueWaitBuckets, this.caps);
+				this.queueWaitBuckets, this.caps, this.stripedDurationHistograms);
 	}
 
 	/**
@@ -222,7 +225,7 @@ public final class JobMeterSettings {
 
 	private JobMeterSettings withCaps(Caps caps) {
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
-				this.queueWaitBuckets, caps);
+				this.queueWaitBuckets, caps, this.stripedDurationHistograms);
 	}
 
 	private static int checkedCap(int cap) {
@@ -380,7 +383,8 @@ public final class JobMeterSettings {
 	 */
 	public JobMeterSettings withDefaultQueueWaitBuckets(List<Duration> buckets) {
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
-				new QueueWaitBuckets(checkedBuckets(buckets), this.queueWaitBuckets.byJob()), this.caps);
+				new QueueWaitBuckets(checkedBuckets(buckets), this.queueWaitBuckets.byJob()), this.caps,
+				this.stripedDurationHistograms);
 	}
 
 	/**
@@ -395,11 +399,35 @@ public final class JobMeterSettings {
 		Map<String, List<Duration>> copy = new LinkedHashMap<>(this.queueWaitBuckets.byJob());
 		copy.put(jobName, checkedBuckets(buckets));
 		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
-				new QueueWaitBuckets(this.queueWaitBuckets.defaults(), Map.copyOf(copy)), this.caps);
+				new QueueWaitBuckets(this.queueWaitBuckets.defaults(), Map.copyOf(copy)), this.caps,
+				this.stripedDurationHistograms);
 	}
 
 	List<Duration> queueWaitBucketsFor(String jobName) {
 		return this.queueWaitBuckets.byJob().getOrDefault(jobName, this.queueWaitBuckets.defaults());
+	}
+
+	/**
+	 * Returns a copy whose tracer counts each job's duration histogram itself, in the per-thread stripes where it
+	 * already counts runs by result, for a reader of {@link MicrometerJobTracer#durationHistograms()} (job-metrics'
+	 * Prometheus collector). The {@code job.duration} timer is built as before, for the registries that keep it.
+	 * @param striped whether the tracer counts the histograms
+	 * @return the changed settings
+	 * @since 0.3.0
+	 */
+	public JobMeterSettings withStripedDurationHistograms(boolean striped) {
+		return new JobMeterSettings(this.defaultBuckets, this.jobBuckets, this.jobTags, this.retryExceptions,
+				this.queueWaitBuckets, this.caps, striped);
+	}
+
+	/**
+	 * Returns whether the tracer counts each job's duration histogram itself (see
+	 * {@link #withStripedDurationHistograms(boolean)}).
+	 * @return {@code true} if it does; {@code false} by default
+	 * @since 0.3.0
+	 */
+	public boolean stripedDurationHistograms() {
+		return this.stripedDurationHistograms;
 	}
 
 	List<Duration> bucketsFor(String jobName) {

@@ -87,7 +87,9 @@ final class JobMeters {
 		this.settings = settings;
 		this.jobName = jobName;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
-		this.inFlight = new InFlightRuns(this.clock);
+		List<Duration> buckets = settings.bucketsFor(jobName);
+		this.inFlight = new InFlightRuns(this.clock,
+				settings.stripedDurationHistograms() ? buckets.stream().mapToLong(Duration::toNanos).toArray() : null);
 		this.queue = queue;
 		this.createdEpochSeconds = this.clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
@@ -117,7 +119,7 @@ final class JobMeters {
 		this.duration = Timer.builder("job.duration")
 			.description("Duration of finished runs, whatever their result")
 			.tags(this.tags)
-			.serviceLevelObjectives(settings.bucketsFor(jobName).toArray(Duration[]::new))
+			.serviceLevelObjectives(buckets.toArray(Duration[]::new))
 			.register(registry);
 		executions("success", InFlightRuns::successes);
 		executions("failure", InFlightRuns::failures);
@@ -281,6 +283,21 @@ final class JobMeters {
 
 	double workedSeconds() {
 		return this.inFlight.workedSeconds();
+	}
+
+	// The duration histogram the stripes count, or null if they count none.
+	@Nullable JobDurationHistogram durationHistogram() {
+		InFlightRuns.DurationHistogram histogram = this.inFlight.durationHistogram();
+		if (histogram == null) {
+			return null;
+		}
+		long[] bounds = histogram.bounds();
+		double[] upperBounds = new double[bounds.length];
+		for (int i = 0; i < bounds.length; i++) {
+			upperBounds[i] = bounds[i] / 1e9;
+		}
+		return new JobDurationHistogram(this.jobName, this.queue, this.tags, upperBounds, histogram.counts(),
+				histogram.sumNanos() / 1e9, histogram.maxNanos() / 1e9);
 	}
 
 	double oldestInFlightAgeSeconds() {

@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * {@code retry}, exception the simple class name; built with the first run that fails with that type</td></tr>
  * <tr><td>{@code job.duration} ({@code job_duration_seconds})</td><td>Timer with histogram</td><td></td>
  * <td>duration of finished runs, all results; its {@code _max} is Micrometer's maximum over the last
- * {@code management.metrics.distribution.expiry} (2 minutes by default)</td></tr>
+ * {@code management.metrics.distribution.expiry} (2 minutes by default). With
+ * {@link JobMeterSettings#withStripedDurationHistograms(boolean) striped histograms} the tracer also counts the
+ * histogram itself ({@link #durationHistograms()}), for a registry that reads it instead of the timer</td></tr>
  * <tr><td>{@code job.inflight} ({@code job_inflight})</td><td>Gauge</td><td></td><td>runs in progress</td></tr>
  * <tr><td>{@code job.last.success.timestamp} ({@code job_last_success_timestamp_seconds})</td>
  * <td>Gauge</td><td></td><td>Unix time of the last success; before the first, the time the job's meters were
@@ -225,6 +227,40 @@ public final class MicrometerJobTracer implements JobTracer {
 			return null;
 		}
 		return Duration.ofNanos(Math.max(0, this.registry.config().clock().monotonicTime() - last));
+	}
+
+	/**
+	 * Returns whether this tracer counts each job's duration histogram itself
+	 * ({@link JobMeterSettings#withStripedDurationHistograms(boolean)}).
+	 * @return {@code true} if {@link #durationHistograms()} reads them
+	 * @since 0.3.0
+	 */
+	public boolean countsDurationHistograms() {
+		return this.settings.stripedDurationHistograms();
+	}
+
+	/**
+	 * Reads the duration histogram of every job, when this tracer counts them itself
+	 * ({@link JobMeterSettings#withStripedDurationHistograms(boolean)}): for a reader that exposes
+	 * {@code job_duration_seconds} from them rather than from the {@code job.duration} timer (job-metrics'
+	 * Prometheus collector). Each job's stripes are read under their locks, once per job.
+	 * @return one histogram per job name and queue, in no particular order; empty if the tracer counts none
+	 * @since 0.3.0
+	 */
+	public List<JobDurationHistogram> durationHistograms() {
+		List<JobDurationHistogram> histograms = new ArrayList<>();
+		if (!countsDurationHistograms()) {
+			return histograms;
+		}
+		for (ConcurrentMap<String, JobMeters> byQueue : this.jobs.values()) {
+			for (JobMeters meters : byQueue.values()) {
+				JobDurationHistogram histogram = meters.durationHistogram();
+				if (histogram != null) {
+					histograms.add(histogram);
+				}
+			}
+		}
+		return histograms;
 	}
 
 	// For tests: how many stripes the job's state has split into, 0 for a job that never ran.

@@ -12,6 +12,7 @@ import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsPrometheusAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsObservationAutoConfiguration;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.BootMetricsAutoConfigurations;
@@ -72,14 +73,14 @@ class JobRunObservationAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(BootMetricsAutoConfigurations.withoutExport(OBSERVATION,
 				BootMetricsAutoConfigurations.prometheus(), TRACING, EXEMPLARS, JobMetricsAutoConfiguration.class,
-				JobMetricsObservationAutoConfiguration.class))
+				JobMetricsObservationAutoConfiguration.class, JobMetricsPrometheusAutoConfiguration.class))
 		.withBean(Tracer.class, SampledTracer::new);
 
 	// An Actuator application as Spring Boot builds it without a tracing bridge: observation, metrics, Prometheus.
 	private final ApplicationContextRunner actuatorRunner = new ApplicationContextRunner()
 		.withConfiguration(BootMetricsAutoConfigurations.withoutExport(OBSERVATION,
 				BootMetricsAutoConfigurations.prometheus(), TRACING, JobMetricsAutoConfiguration.class,
-				JobMetricsObservationAutoConfiguration.class));
+				JobMetricsObservationAutoConfiguration.class, JobMetricsPrometheusAutoConfiguration.class));
 
 	@Test
 	void observesEveryRunThroughThePrimaryJobTracer() {
@@ -144,6 +145,7 @@ class JobRunObservationAutoConfigurationTests {
 			assertThat(scrape).contains("job_duration_seconds_count{job_name=\"invoice-export\"")
 				.doesNotContain("job_run");
 			assertThat(conditionMessages(context)).contains("tracing bridge found no Tracer bean");
+			assertThat(context.getBean(MicrometerJobTracer.class).countsDurationHistograms()).isTrue();
 		});
 	}
 
@@ -154,6 +156,8 @@ class JobRunObservationAutoConfigurationTests {
 				assertThat(context).hasSingleBean(Tracer.class).doesNotHaveBean(ObservedJobTracer.class);
 				assertThat(conditionMessages(context))
 					.contains("tracing bridge found only Spring Boot's no-op Tracer");
+				// No span, so no exemplar either: the tracer's own histograms serve Prometheus.
+				assertThat(context.getBean(MicrometerJobTracer.class).countsDurationHistograms()).isTrue();
 			});
 	}
 
@@ -233,6 +237,8 @@ class JobRunObservationAutoConfigurationTests {
 	@Test
 	void durationBucketOfARunCarriesItsTraceIdAsExemplar() {
 		this.contextRunner.withBean(InvoiceExport.class).run((context) -> {
+			// With a tracing bridge Micrometer's timer records the histogram, for its exemplars.
+			assertThat(context.getBean(MicrometerJobTracer.class).countsDurationHistograms()).isFalse();
 			context.getBean(InvoiceExport.class).export();
 			SimpleSpan span = ((SimpleTracer) context.getBean(Tracer.class)).onlySpan();
 			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape("application/openmetrics-text");

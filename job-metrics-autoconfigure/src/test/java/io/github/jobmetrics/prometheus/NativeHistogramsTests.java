@@ -7,6 +7,7 @@ import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsPrometheusAutoConfiguration;
+import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,7 +38,11 @@ class NativeHistogramsTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).doesNotHaveBean(NativeHistogramMeterRegistry.class);
 			runFor(context, "export", Duration.ofSeconds(3));
-			assertThat(context.getBean(PrometheusMeterRegistry.class).find("job.duration").timer()).isNotNull();
+			// The default: the tracer's striped histograms (StripedDurationHistogramsTests), no native buckets.
+			assertThat(context.getBean(MicrometerJobTracer.class).countsDurationHistograms()).isTrue();
+			assertThat(context.getBean(PrometheusRegistry.class).scrape((name) -> name.equals("job_duration_seconds"))
+				.get(0)).isInstanceOfSatisfying(HistogramSnapshot.class,
+						(histogram) -> assertThat(histogram.getDataPoints().get(0).hasNativeHistogramData()).isFalse());
 		});
 	}
 
