@@ -46,7 +46,8 @@ public final class PrometheusServer implements AutoCloseable {
 
 	/**
 	 * Starts a server that scrapes {@code 127.0.0.1:port/actuator/prometheus} every {@code interval}, and waits
-	 * until it answers queries.
+	 * until it answers queries. Its first scrape comes about 5 s later (Prometheus 2 updates its targets every 5 s):
+	 * a test that starts it before the application does not wait for that.
 	 * @param dir the directory for its configuration, storage and log
 	 * @param port the application's port
 	 * @param interval the scrape interval (and timeout)
@@ -148,7 +149,12 @@ public final class PrometheusServer implements AutoCloseable {
 				+ "(scripts/container-runtime.sh does)");
 	}
 
-	private static int freePort() throws IOException {
+	/**
+	 * A port free on this host now, for a server that is started soon after.
+	 * @return the port
+	 * @throws IOException if no port can be opened
+	 */
+	public static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}

@@ -60,21 +60,22 @@ class FinalScrapePrometheusTests {
 	@Test
 	void prometheusStoresTheEndOfARunThatEndedDuringTheStop(@TempDir Path dir, CapturedOutput output)
 			throws Exception {
-		this.context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
-			.run("--server.port=0", "--server.address=127.0.0.1",
-					"--management.endpoints.web.exposure.include=prometheus",
-					// The test classpath has OTLP's registry, which Boot would configure (a push registry, which
-					// the stop would wait for too).
-					"--management.otlp.metrics.export.enabled=false",
-					// Prometheus 2.42 fails a scrape whose OpenMetrics text has an exemplar on a _count, which
-					// Micrometer writes for a run in a sampled span (this module's tests have a tracer):
-					// exemplars.include on Boot 4.1, no sampled span on every line.
-					"--management.tracing.exemplars.include=none", "--management.tracing.sampling.probability=0",
-					// Four of Prometheus' intervals: the bound of the wait, which the stop must not need.
-					"--job-metrics.shutdown.scrape-interval=2s");
-		int port = Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
-		Export export = this.context.getBean(Export.class);
+		// Prometheus first: its first scrape comes 5 s after it starts, while the application starts.
+		int port = PrometheusServer.freePort();
 		try (PrometheusServer prometheus = PrometheusServer.start(dir, port, SCRAPE_INTERVAL)) {
+			this.context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
+				.run("--server.port=" + port, "--server.address=127.0.0.1",
+						"--management.endpoints.web.exposure.include=prometheus",
+						// The test classpath has OTLP's registry, which Boot would configure (a push registry,
+						// which the stop would wait for too).
+						"--management.otlp.metrics.export.enabled=false",
+						// Prometheus 2.42 fails a scrape whose OpenMetrics text has an exemplar on a _count, which
+						// Micrometer writes for a run in a sampled span (this module's tests have a tracer):
+						// exemplars.include on Boot 4.1, no sampled span on every line.
+						"--management.tracing.exemplars.include=none", "--management.tracing.sampling.probability=0",
+						// Four of Prometheus' intervals: the bound of the wait, which the stop must not need.
+						"--job-metrics.shutdown.scrape-interval=2s");
+			Export export = this.context.getBean(Export.class);
 			CompletableFuture<Long> run = CompletableFuture.supplyAsync(() -> {
 				long start = System.nanoTime();
 				export.export();
