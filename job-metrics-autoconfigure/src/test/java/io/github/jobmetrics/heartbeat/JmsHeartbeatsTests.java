@@ -4,20 +4,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsHeartbeatAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsJmsAutoConfiguration;
+import io.github.jobmetrics.messaging.jms.BootJmsAutoConfigurations;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.artemis.autoconfigure.ArtemisAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jms.autoconfigure.JmsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jms.annotation.JmsListener;
 import org.springframework.jms.core.JmsTemplate;
@@ -30,17 +26,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * JMS heartbeats against a real broker: ActiveMQ Artemis embedded in the test's JVM, Spring Boot's listener
- * containers, the application's own {@code JmsTemplate}.
+ * containers, the application's own {@code JmsTemplate}. Boot's auto-configuration of whichever line is on the
+ * classpath, so that it runs on every line.
  */
 class JmsHeartbeatsTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ArtemisAutoConfiguration.class, JmsAutoConfiguration.class, JobMetricsAutoConfiguration.class,
+		.withConfiguration(BootMetricsAutoConfigurations.with(JobMetricsAutoConfiguration.class,
 				JobMetricsJmsAutoConfiguration.class, JobMetricsHeartbeatAutoConfiguration.class))
+		// Merged with the above and ordered by their @AutoConfiguration(after...): JMS before job-metrics' JMS.
+		.withConfiguration(BootJmsAutoConfigurations.artemisAndJms())
 		.withPropertyValues("spring.artemis.mode=embedded", "spring.artemis.embedded.persistent=false",
 				"job-metrics.heartbeat.interval=100ms");
 

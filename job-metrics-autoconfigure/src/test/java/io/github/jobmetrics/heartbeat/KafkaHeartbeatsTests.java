@@ -7,9 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import io.github.jobmetrics.TracedJob;
-import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsHeartbeatAutoConfiguration;
-import io.github.jobmetrics.autoconfigure.JobMetricsKafkaAutoConfiguration;
+import io.github.jobmetrics.messaging.kafka.BootKafkaAutoConfigurations;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,16 +20,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -42,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Kafka heartbeats on a real broker (spring-kafka-test's embedded KRaft broker), a topic of three partitions, the
- * listener container factory and {@code KafkaTemplate} that Spring Boot auto-configures.
+ * Kafka heartbeats on a real broker (spring-kafka-test's embedded broker of the Boot line's Spring Kafka: KRaft on
+ * 4.x, ZooKeeper-mode on 3.5), a topic of three partitions, the listener container factory and {@code KafkaTemplate}
+ * that Spring Boot auto-configures.
  */
 @SpringBootTest(classes = KafkaHeartbeatsTests.App.class, webEnvironment = WebEnvironment.NONE,
 		properties = { "spring.kafka.consumer.auto-offset-reset=earliest", "job-metrics.heartbeat.interval=200ms",
@@ -132,10 +127,7 @@ class KafkaHeartbeatsTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ AopAutoConfiguration.class, MetricsAutoConfiguration.class,
-			CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-			KafkaAutoConfiguration.class, JobMetricsAutoConfiguration.class, JobMetricsKafkaAutoConfiguration.class,
-			JobMetricsHeartbeatAutoConfiguration.class })
+	@Import(KafkaWorkerWithHeartbeats.class)
 	static class App {
 
 		@Bean
@@ -146,6 +138,15 @@ class KafkaHeartbeatsTests {
 		@Bean
 		Batches batches() {
 			return new Batches();
+		}
+
+	}
+
+	// Boot's Kafka auto-configuration of the line on the classpath, job-metrics' Kafka one, then the heartbeats.
+	static class KafkaWorkerWithHeartbeats extends BootKafkaAutoConfigurations {
+
+		KafkaWorkerWithHeartbeats() {
+			super(JobMetricsHeartbeatAutoConfiguration.class);
 		}
 
 	}

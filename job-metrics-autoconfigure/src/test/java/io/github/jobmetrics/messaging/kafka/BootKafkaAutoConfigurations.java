@@ -1,5 +1,6 @@
 package io.github.jobmetrics.messaging.kafka;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -14,12 +15,11 @@ import org.springframework.util.ClassUtils;
  * Imports, after the test's own configuration as auto-configuration is, only what a Kafka worker needs: Spring Boot's
  * AOP, metrics and Kafka auto-configuration of whichever Boot line is on the test classpath (by name: Spring Boot 4
  * has them in its {@code spring-boot-micrometer-metrics} and {@code spring-boot-kafka} modules, Spring Boot 3.5 in
- * {@code spring-boot-actuator-autoconfigure} and {@code spring-boot-autoconfigure}), then job-metrics' own. In the
- * order of their {@code @AutoConfiguration(after...)}, so that their conditions see what they build on. And, where
- * Spring Framework 7's {@code @Retryable} exists (not on Spring Boot 3.5, whose {@code compat} module leaves
- * {@link RetryableSettlements} out), the listener that uses it.
+ * {@code spring-boot-actuator-autoconfigure} and {@code spring-boot-autoconfigure}), then job-metrics' own, then the
+ * further ones of a subclass. In the order of their {@code @AutoConfiguration(after...)}, so that their conditions see
+ * what they build on.
  */
-final class BootKafkaAutoConfigurations implements DeferredImportSelector {
+public class BootKafkaAutoConfigurations implements DeferredImportSelector {
 
 	private static final List<String> BOOT_4 = List.of(
 			"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -33,10 +33,18 @@ final class BootKafkaAutoConfigurations implements DeferredImportSelector {
 			"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
 			"org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration");
 
-	private static final String RETRYABLE_SETTLEMENTS = "io.github.jobmetrics.messaging.kafka.RetryableSettlements";
+	private final List<String> others;
 
-	static boolean retryable() {
-		return ClassUtils.isPresent(RETRYABLE_SETTLEMENTS, BootKafkaAutoConfigurations.class.getClassLoader());
+	BootKafkaAutoConfigurations() {
+		this(new Class<?>[0]);
+	}
+
+	/**
+	 * Boot's and job-metrics' Kafka auto-configuration followed by the given ones.
+	 * @param others further auto-configuration classes, ordered after job-metrics' Kafka auto-configuration
+	 */
+	protected BootKafkaAutoConfigurations(Class<?>... others) {
+		this.others = Arrays.stream(others).map(Class::getName).toList();
 	}
 
 	@Override
@@ -46,7 +54,7 @@ final class BootKafkaAutoConfigurations implements DeferredImportSelector {
 			.of(List.of("org.springframework.boot.autoconfigure.aop.AopAutoConfiguration"), boot4 ? BOOT_4 : BOOT_3,
 					List.of(JobMetricsAutoConfiguration.class.getName(),
 							JobMetricsKafkaAutoConfiguration.class.getName()),
-					retryable() ? List.of(RETRYABLE_SETTLEMENTS) : List.<String>of())
+					this.others)
 			.flatMap(List::stream)
 			.toArray(String[]::new);
 	}

@@ -15,10 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import org.junit.jupiter.api.condition.EnabledIf;
-
 import org.springframework.beans.factory.annotation.Autowired;
-
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
@@ -43,13 +40,14 @@ import static org.awaitility.Awaitility.await;
  * Kafka listeners on a real broker (spring-kafka-test's embedded KRaft broker, one for the class), with the
  * listener container factory that Spring Boot auto-configures, an application error handler that retries a
  * record twice, and an application record interceptor. Each test has a topic and listener of its own, so they
- * share one context and their counts are exact.
+ * share one context and their counts are exact. A listener with Spring's {@code @Retryable} is in
+ * {@code KafkaRetryableListenerTests}.
  */
 @SpringBootTest(classes = KafkaListenersTests.App.class,
 		webEnvironment = WebEnvironment.NONE,
 		properties = { "spring.kafka.consumer.auto-offset-reset=earliest", "job-metrics.instrument.listeners=true",
 				"job-metrics.kafka.max-attempts=3" })
-@EmbeddedKafka(partitions = 1, topics = { "payments", "refunds", "shipments", "invoices", "audits", "settlements" },
+@EmbeddedKafka(partitions = 1, topics = { "payments", "refunds", "shipments", "invoices", "audits" },
 		bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class KafkaListenersTests {
 
@@ -104,21 +102,6 @@ class KafkaListenersTests {
 			.functionCounters()).isEmpty();
 		// The application's own interceptor still sees every delivery.
 		assertThat(this.applicationInterceptor.intercepted("payments")).isEqualTo(9);
-	}
-
-	@Test
-	@EnabledIf("io.github.jobmetrics.messaging.kafka.BootKafkaAutoConfigurations#retryable")
-	void countsTheLastAttemptOfARetryableListenerAsRetryWhileTheErrorHandlerDeliversTheRecordAgain()
-			throws Exception {
-		send("settlements", System.currentTimeMillis(), "poison-1");
-		// Three deliveries (FixedBackOff(0, 2)), each tried twice by Spring: only after the sixth attempt does
-		// nothing try again.
-		await().atMost(20, TimeUnit.SECONDS)
-			.until(() -> executions("settlement", "retry") + executions("settlement", "failure") == 6);
-		assertThat(executions("settlement", "retry")).isEqualTo(5);
-		assertThat(executions("settlement", "failure")).isEqualTo(1);
-		// One wait per delivery from the broker.
-		assertThat(this.registry.get("job.queue.wait").tags("job.name", "settlement").timer().count()).isEqualTo(3);
 	}
 
 	@Test
