@@ -97,6 +97,9 @@ else
 			-t "$threads"
 		run "full-timed-t$threads" 'PerRunOverheadBenchmark.timedAspect' -p buckets=0 "${per_run[@]}" -f "$forks" \
 			-t "$threads"
+		# What Spring AOP costs before any instrumentation: the part of both proxies that neither controls.
+		run "full-aop-floor-t$threads" 'PerRunOverheadBenchmark.springAopFloor' "${per_run[@]}" -f "$forks" \
+			-t "$threads"
 		run "full-default-path-t$threads" 'DefaultPathBenchmark.(defaultPathJobTracer|defaultPathTracedJobProxy)' \
 			"${per_run[@]}" -f "$forks" -t "$threads"
 	done

@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -40,6 +42,8 @@ import org.springframework.aop.framework.ProxyFactory;
  * <li>{@code rawMicrometer}: pre-built {@code Timer} and {@code Counter}, two clock reads around the call: the
  * least any hand-written timing can cost; {@code buckets=20}: the timer has the starter's buckets as SLOs,
  * {@code 0}: none;</li>
+ * <li>{@code springAopFloor}: a CGLIB proxy whose one interceptor only proceeds, the floor of every case built on
+ * Spring AOP;</li>
  * <li>{@code timedAspect}: {@code @Timed} through Micrometer's {@code TimedAspect} on a CGLIB proxy;
  * {@code buckets=20}: {@code @Timed} lists the same 20 buckets, {@code 0}: plain {@code @Timed};</li>
  * <li>{@code jobTracer}: the {@link JobTracer} API with try-with-resources; {@code buckets=20}: the defaults,
@@ -73,6 +77,11 @@ public class PerRunOverheadBenchmark {
 			state.timer.record(state.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
 			state.counter.increment();
 		}
+	}
+
+	@Benchmark
+	public int springAopFloor(SpringAopFloor state) {
+		return state.proxy.run();
 	}
 
 	@Benchmark
@@ -142,6 +151,25 @@ public class PerRunOverheadBenchmark {
 			}
 			this.timer = timer.register(this.registry);
 			this.counter = Counter.builder("report.executions").register(this.registry);
+		}
+
+	}
+
+	/**
+	 * The job behind a CGLIB proxy whose one interceptor only proceeds: what any Spring AOP instrumentation of a
+	 * method pays before it measures anything.
+	 */
+	@State(Scope.Benchmark)
+	public static class SpringAopFloor {
+
+		ReportJob proxy;
+
+		@Setup
+		public void buildProxy() {
+			ProxyFactory factory = new ProxyFactory(new ReportJob());
+			factory.setProxyTargetClass(true);
+			factory.addAdvice((MethodInterceptor) MethodInvocation::proceed);
+			this.proxy = (ReportJob) factory.getProxy();
 		}
 
 	}

@@ -34,8 +34,8 @@ final class TracedJobInterceptor implements MethodInterceptor {
 
 	private final SingletonSupplier<JobTracer> tracer;
 
-	// By target class, then method: an interface method can be implemented by several traced classes, and
-	// two plain lookups allocate nothing where a composite key would.
+	// By the target's runtime class, then method: an interface method can be implemented by several traced
+	// classes, and two plain lookups allocate nothing where a composite key would.
 	private final Map<Class<?>, Map<Method, TracedMethod>> cache = new ConcurrentHashMap<>();
 
 	// Set once the advisor knows its bean factory; a plain ProxyFactory has neither placeholders nor Spring's
@@ -204,17 +204,19 @@ final class TracedJobInterceptor implements MethodInterceptor {
 
 	private TracedMethod tracedMethod(MethodInvocation invocation) {
 		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
-				: invocation.getMethod().getDeclaringClass();
-		Map<Method, TracedMethod> byMethod = this.cache.get(targetClass);
+		// Keyed by the target's runtime class, one field read: the user class behind a CGLIB target (a class name
+		// test) is only worked out once per class and method, when the method is resolved.
+		Class<?> runtimeClass = (target != null) ? target.getClass() : invocation.getMethod().getDeclaringClass();
+		Map<Method, TracedMethod> byMethod = this.cache.get(runtimeClass);
 		if (byMethod == null) {
-			byMethod = this.cache.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>());
+			byMethod = this.cache.computeIfAbsent(runtimeClass, (key) -> new ConcurrentHashMap<>());
 		}
 		Method method = invocation.getMethod();
 		TracedMethod traced = byMethod.get(method);
 		if (traced == null) {
 			traced = byMethod.computeIfAbsent(method, (key) -> {
 				try {
+					Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : runtimeClass;
 					TracedMethod resolved = TracedMethod.resolve(key, targetClass, this.values, this.retryActive,
 							this.listeners);
 					return (resolved != null) ? resolved : NOT_TRACED;

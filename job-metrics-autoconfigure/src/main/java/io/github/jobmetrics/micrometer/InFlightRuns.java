@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * every other), while a read, which is rare (a scrape), pays for it: it locks the stripes one after the other
  * and sums them. There is one stripe until a start finds its stripe's lock held; then the stripes double, up
  * to twice the processors, so that a job run by one thread at a time stays one stripe and reads in one step.
+ * Threads pick a stripe by their id (consecutive ids, as a pool's, fall apart); once the stripes are all there,
+ * contention changes a salt mixed into the id, so that two threads whose ids pick one stripe do not share it for good.
  * <p>
  * Within a stripe, start, end and read hold its lock and use one instant inside it: a read sees a state and
  * an instant that belong together, so it never counts a run that has ended as still running, and no run is
@@ -98,6 +100,10 @@ final class InFlightRuns {
 	// an earlier one saw, and no run ever changes stripe.
 	private volatile Stripe[] stripes;
 
+	// Mixed into the thread id that picks a stripe; changed on contention once the stripes are all there (index).
+	// A lost update only means one change fewer.
+	private volatile int salt;
+
 	InFlightRuns(Clock clock) {
 		this(clock, null);
 	}
@@ -117,13 +123,14 @@ final class InFlightRuns {
 	 */
 	TrackedRun start(JobMeters meters, boolean working) {
 		Stripe[] stripes = this.stripes;
-		// A thread id is a field read and keeps a pool's threads apart: consecutive ids fall in different
-		// stripes.
-		Stripe stripe = stripes[(int) Thread.currentThread().getId() & (stripes.length - 1)];
+		Stripe stripe = stripes[index(Thread.currentThread().getId(), this.salt) & (stripes.length - 1)];
 		TrackedRun run = new TrackedRun(meters, working, stripe);
 		if (!stripe.tryLock()) {
-			// Contention: more stripes for the starts to come; this one waits its turn here.
-			grow(stripes);
+			// Contention: more stripes for the starts to come, or, once there are as many as can help, other
+			// stripes for the threads; this start waits its turn here.
+			if (!grow(stripes)) {
+				this.salt++;
+			}
 			stripe.lock();
 		}
 		try {
@@ -135,13 +142,26 @@ final class InFlightRuns {
 		return run;
 	}
 
-	private void grow(Stripe[] seen) {
+	// A thread id is a field read and keeps a pool's threads apart: consecutive ids fall in different stripes. But
+	// two threads whose ids differ by a multiple of the stripes would share one for good, so contention with every
+	// stripe in place changes the salt, which scatters the threads over the stripes anew (a run stays in the stripe
+	// it started in, so this moves only the starts to come).
+	static int index(long threadId, int salt) {
+		if (salt == 0) {
+			return (int) threadId;
+		}
+		long hash = (threadId + salt) * 0x9E3779B97F4A7C15L;
+		return (int) (hash ^ (hash >>> 32));
+	}
+
+	// Returns whether the stripes are more than seen (grown by this thread or another).
+	private boolean grow(Stripe[] seen) {
 		if (seen.length >= MAX_STRIPES) {
-			return;
+			return false;
 		}
 		synchronized (this) {
 			if (this.stripes != seen) {
-				return;
+				return true;
 			}
 			Stripe[] grown = Arrays.copyOf(seen, seen.length * 2);
 			long now = this.clock.monotonicTime();
@@ -149,6 +169,7 @@ final class InFlightRuns {
 				grown[i] = new Stripe(this.bounds, now);
 			}
 			this.stripes = grown;
+			return true;
 		}
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;
@@ -39,6 +40,18 @@ class InFlightRunsTests {
 			new LabelLimits(this.registry, JobMeterSettings.defaults()));
 
 	private final InFlightRuns inFlight = new InFlightRuns(this.clock);
+
+	// Two threads whose ids pick the same one of four stripes (20 and 24, as JMH's workers once did) share it while the
+	// salt is 0; the first salts that contention sets scatter them, and consecutive ids stay apart without one.
+	@Test
+	void aSaltScattersThreadsWhoseIdsShareAStripe() {
+		int mask = 3;
+		assertThat(InFlightRuns.index(20, 0) & mask).isEqualTo(InFlightRuns.index(24, 0) & mask);
+		assertThat(IntStream.rangeClosed(1, 4)
+			.filter((salt) -> (InFlightRuns.index(20, salt) & mask) != (InFlightRuns.index(24, salt) & mask)))
+			.isNotEmpty();
+		assertThat(IntStream.range(0, 4).map((id) -> InFlightRuns.index(id, 0) & mask).distinct()).hasSize(4);
+	}
 
 	@Test
 	void aRunEndsInTheStripeItStartedInWhicheverThreadEndsIt() throws Exception {

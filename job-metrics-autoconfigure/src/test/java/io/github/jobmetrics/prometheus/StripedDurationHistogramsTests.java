@@ -98,6 +98,19 @@ class StripedDurationHistogramsTests {
 		return lines[0];
 	}
 
+	// The figure the README gives: the series of one job with the default buckets, as the scrape writes them.
+	@Test
+	void aJobWithTheDefaultBucketsHas32Series() {
+		this.contextRunner.run((context) -> {
+			context.getBean(JobTracer.class).register("export", null);
+			String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+			assertThat(scrape.lines().filter((line) -> !line.startsWith("#") && line.contains("job_name=\"export\"")))
+				.hasSize(32)
+				.filteredOn((line) -> line.startsWith("job_duration_seconds_bucket"))
+				.hasSize(JobMeterSettings.DEFAULT_BUCKETS.size() + 1);
+		});
+	}
+
 	@Test
 	void countEqualsTheExecutionsAtEveryReadWhileThreadsRun() throws InterruptedException {
 		this.contextRunner.run((context) -> {
