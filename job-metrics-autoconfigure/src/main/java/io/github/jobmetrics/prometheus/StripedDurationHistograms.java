@@ -176,9 +176,4 @@ public final class StripedDurationHistograms implements MultiCollector {
 		return Labels.of(names, values);
 	}
 
-	// For tests: the id noted for a job, or null.
-	Meter.@Nullable Id deniedId(String jobName, String queue) {
-		return this.deniedIds.get(List.of(jobName, queue));
-	}
-
 }
