@@ -14,6 +14,7 @@ import io.github.jobmetrics.internal.Deliveries.Redelivery;
 import io.github.jobmetrics.internal.Deliveries.RedeliveryRule;
 import io.github.jobmetrics.internal.ExecutorQueueWaits;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.PreparedJobs;
 import io.github.jobmetrics.internal.StageCompletion;
 import io.github.jobmetrics.internal.TracedRunScope;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -34,9 +35,12 @@ final class TracedJobInterceptor implements MethodInterceptor {
 
 	private final SingletonSupplier<JobTracer> tracer;
 
-	// By the target's runtime class, then method: an interface method can be implemented by several traced
-	// classes, and two plain lookups allocate nothing where a composite key would.
-	private final Map<Class<?>, Map<Method, TracedMethod>> cache = new ConcurrentHashMap<>();
+	// By method, the call site of the first runtime class that called it: one lookup and a class comparison. The
+	// sites of other classes (an interface method that several traced classes implement) by class, then method:
+	// two plain lookups allocate nothing where a composite key would.
+	private final Map<Method, CallSite> sites = new ConcurrentHashMap<>();
+
+	private final Map<Class<?>, Map<Method, CallSite>> otherSites = new ConcurrentHashMap<>();
 
 	// Set once the advisor knows its bean factory; a plain ProxyFactory has neither placeholders nor Spring's
 	// retry interceptor.
@@ -70,14 +74,17 @@ final class TracedJobInterceptor implements MethodInterceptor {
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		TracedMethod traced = tracedMethod(invocation);
+		CallSite site = callSite(invocation);
+		TracedMethod traced = site.traced();
 		if (traced == NOT_TRACED) {
 			return invocation.proceed();
 		}
 		if (traced.reactive()) {
 			return traceReactive(invocation, traced);
 		}
-		JobRun run = start(traced);
+		// One thread-local lookup for the nesting decision, the scope's entry and its exit.
+		int[] depth = TracedRunScope.depth();
+		JobRun run = start(site, depth[0] > 0);
 		RedeliveryRule redelivery = claimDelivery(run, traced);
 		if (traced.enqueueTime() != null) {
 			// Its own enqueue time wins over the wait of the executor task it may run in.
@@ -87,7 +94,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		// An @Async call: how long it waited for a thread of its executor.
 		AsyncSubmissions.observe(run, invocation);
 		// Traced runs that this call starts on this thread are nested: they add no worked time of their own.
-		int outer = TracedRunScope.enter(run);
+		int outer = TracedRunScope.enter(run, depth);
 		boolean endsLater = false;
 		try {
 			Object result = invocation.proceed();
@@ -103,7 +110,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 			throw ex;
 		}
 		finally {
-			TracedRunScope.exit(outer);
+			TracedRunScope.exit(outer, depth);
 			if (!endsLater) {
 				close(run, traced);
 			}
@@ -143,6 +150,16 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("start a run of job '" + traced.jobName() + "'", ex);
+			return JobRun.noop();
+		}
+	}
+
+	private JobRun start(CallSite site, boolean nested) {
+		try {
+			return site.job().start(nested);
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("start a run of job '" + site.traced().jobName() + "'", ex);
 			return JobRun.noop();
 		}
 	}
@@ -202,32 +219,74 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private TracedMethod tracedMethod(MethodInvocation invocation) {
+	private CallSite callSite(MethodInvocation invocation) {
 		Object target = invocation.getThis();
-		// Keyed by the target's runtime class, one field read: the user class behind a CGLIB target (a class name
-		// test) is only worked out once per class and method, when the method is resolved.
+		// The target's runtime class, one field read: the user class behind a CGLIB target (a class name test) is
+		// only worked out once per class and method, when the site is resolved.
 		Class<?> runtimeClass = (target != null) ? target.getClass() : invocation.getMethod().getDeclaringClass();
-		Map<Method, TracedMethod> byMethod = this.cache.get(runtimeClass);
-		if (byMethod == null) {
-			byMethod = this.cache.computeIfAbsent(runtimeClass, (key) -> new ConcurrentHashMap<>());
-		}
 		Method method = invocation.getMethod();
-		TracedMethod traced = byMethod.get(method);
-		if (traced == null) {
-			traced = byMethod.computeIfAbsent(method, (key) -> {
-				try {
-					Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : runtimeClass;
-					TracedMethod resolved = TracedMethod.resolve(key, targetClass, this.values, this.retryActive,
-							this.listeners);
-					return (resolved != null) ? resolved : NOT_TRACED;
-				}
-				catch (RuntimeException | LinkageError ex) {
-					MeteringFailures.log("resolve the job of " + key, ex);
-					return NOT_TRACED;
-				}
-			});
+		CallSite site = this.sites.get(method);
+		if (site == null) {
+			site = resolve(this.sites, method, target, runtimeClass);
 		}
-		return traced;
+		if (site.runtimeClass() == runtimeClass) {
+			return site;
+		}
+		Map<Method, CallSite> byMethod = this.otherSites.get(runtimeClass);
+		if (byMethod == null) {
+			byMethod = this.otherSites.computeIfAbsent(runtimeClass, (key) -> new ConcurrentHashMap<>());
+		}
+		site = byMethod.get(method);
+		return (site != null) ? site : resolve(byMethod, method, target, runtimeClass);
+	}
+
+	// Outside a computeIfAbsent: preparing the job builds its meters, which runs the registry's filters and
+	// listeners. Two threads that resolve one site at once keep the first site put.
+	private CallSite resolve(Map<Method, CallSite> sites, Method method, @Nullable Object target,
+			Class<?> runtimeClass) {
+		CallSite resolved = resolve(method, target, runtimeClass);
+		CallSite first = sites.putIfAbsent(method, resolved);
+		return (first != null) ? first : resolved;
+	}
+
+	private CallSite resolve(Method method, @Nullable Object target, Class<?> runtimeClass) {
+		TracedMethod traced;
+		try {
+			Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : runtimeClass;
+			TracedMethod resolved = TracedMethod.resolve(method, targetClass, this.values, this.retryActive,
+					this.listeners);
+			traced = (resolved != null) ? resolved : NOT_TRACED;
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("resolve the job of " + method, ex);
+			traced = NOT_TRACED;
+		}
+		return new CallSite(runtimeClass, traced, job(traced));
+	}
+
+	// The job's runs as the tracer prepares them, so that a run is started without its lookup by name; else, and
+	// for the application's own tracer, through JobTracer.start. Resolved on the call that resolves the site.
+	private PreparedJobs.Job job(TracedMethod traced) {
+		String jobName = traced.jobName();
+		String queue = traced.queue();
+		if (traced != NOT_TRACED && !traced.reactive()) {
+			try {
+				if (this.tracer.obtain() instanceof PreparedJobs tracer) {
+					PreparedJobs.Job job = tracer.prepare(jobName, queue);
+					if (job != null) {
+						return job;
+					}
+				}
+			}
+			catch (RuntimeException | LinkageError ex) {
+				MeteringFailures.log("prepare the runs of job '" + jobName + "'", ex);
+			}
+		}
+		return (nested) -> this.tracer.obtain().start(jobName, queue);
+	}
+
+	// A traced method as called on one runtime class.
+	private record CallSite(Class<?> runtimeClass, TracedMethod traced, PreparedJobs.Job job) {
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.PreparedJobs;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * {@code job.exceptions} counter of each result and exception type is built on its first occurrence and
  * cached.
  */
-final class JobMeters {
+final class JobMeters implements PreparedJobs.Job {
 
 	static final String JOB_NAME = "job.name";
 
@@ -127,7 +128,8 @@ final class JobMeters {
 		executions("cancelled", InFlightRuns::cancellations);
 	}
 
-	TrackedRun start(boolean nested) {
+	@Override
+	public TrackedRun start(boolean nested) {
 		return this.inFlight.start(this, !nested);
 	}
 

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.PreparedJobs;
 import io.github.jobmetrics.internal.TracedRunScope;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -63,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.3.0
  */
-public final class MicrometerJobTracer implements JobTracer {
+public final class MicrometerJobTracer implements JobTracer, PreparedJobs {
 
 	private final MeterRegistry registry;
 
@@ -126,6 +127,20 @@ public final class MicrometerJobTracer implements JobTracer {
 			MeteringFailures.log("start a run of job '" + jobName + "'", ex);
 			return JobRun.noop();
 		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * For job-metrics' own call sites; a name or queue folded into {@code other} is not prepared.
+	 * @throws IllegalArgumentException if the job name is {@code null} or blank
+	 * @since 0.3.0
+	 */
+	@Override
+	public PreparedJobs.@Nullable Job prepare(String jobName, @Nullable String queue) {
+		checkJobName(jobName);
+		JobMeters meters = meters(jobName, queue, false);
+		return (meters.jobNameLabel().equals(jobName) && meters.queueLabel().equals(queueTag(queue))) ? meters : null;
 	}
 
 	/**

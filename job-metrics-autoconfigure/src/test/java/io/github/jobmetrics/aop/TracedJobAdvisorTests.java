@@ -212,6 +212,38 @@ class TracedJobAdvisorTests {
 	}
 
 	@Test
+	void countsARunOfATracedMethodCalledFromAnotherAsARunThatAddsNoWorkedTime() {
+		TracedJobAdvisor advisor = new TracedJobAdvisor(() -> new MicrometerJobTracer(this.registry));
+		InvoiceExport inner = proxy(new InvoiceExport(this.clock), advisor);
+		Reconciliation outer = proxy(new Reconciliation(this.clock, inner), advisor);
+		outer.reconcile();
+		outer.reconcile();
+		inner.export();
+		assertThat(executions("reconciliation", "success", "none")).isEqualTo(2);
+		assertThat(executions("invoice-export", "success", "none")).isEqualTo(3);
+		// Each reconciliation: 1 s of its own and 3 s of the export it calls, one thread all along.
+		assertThat(worked("reconciliation")).isEqualTo(8.0);
+		// Only the export called on its own counts its thread.
+		assertThat(worked("invoice-export")).isEqualTo(3.0);
+	}
+
+	@Test
+	void countsEveryRunOfATracedMethodWhoseNameIsPastTheCapInTheOverflowCounter() {
+		MicrometerJobTracer tracer = new MicrometerJobTracer(this.registry,
+				JobMeterSettings.defaults().withMaxJobNames(1));
+		tracer.register("first-job", null);
+		InvoiceExport export = proxy(new InvoiceExport(this.clock), tracer);
+		export.export();
+		export.export();
+		export.export();
+		assertThat(executions("other", "success", "none")).isEqualTo(3);
+		assertThat(executions("invoice-export", "success", "none")).isZero();
+		assertThat(this.registry.get("job.metrics.label.overflow").tag("label", "job_name").counter().count())
+			.isEqualTo(3);
+		assertThat(worked("other")).isEqualTo(9.0);
+	}
+
+	@Test
 	void runsTheJobWhenTheTracerFailsToStartARun() {
 		JobTracer failingTracer = (jobName, queue) -> {
 			throw new IllegalStateException("tracer down");
@@ -339,6 +371,10 @@ class TracedJobAdvisorTests {
 		return executions(this.registry, jobName, result, exception);
 	}
 
+	private double worked(String jobName) {
+		return this.registry.get("job.worked").tag("job.name", jobName).functionCounter().count();
+	}
+
 	// Runs by result, or with an exception other than none, failed runs by that exception (job.exceptions).
 	private static double executions(MeterRegistry registry, String jobName, String result, String exception) {
 		if ("none".equals(exception)) {
@@ -390,6 +426,25 @@ class TracedJobAdvisorTests {
 
 		public String describe() {
 			return "exports invoices";
+		}
+
+	}
+
+	static class Reconciliation {
+
+		private final MockClock clock;
+
+		private final InvoiceExport export;
+
+		Reconciliation(MockClock clock, InvoiceExport export) {
+			this.clock = clock;
+			this.export = export;
+		}
+
+		@TracedJob("reconciliation")
+		public void reconcile() {
+			this.clock.add(Duration.ofSeconds(1));
+			this.export.export();
 		}
 
 	}
