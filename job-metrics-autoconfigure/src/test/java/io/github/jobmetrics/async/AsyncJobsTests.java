@@ -12,6 +12,7 @@ import io.github.jobmetrics.BootMetricsAutoConfigurations;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAsyncAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsSchedulingAutoConfiguration;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +33,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -209,6 +214,31 @@ class AsyncJobsTests {
 		});
 	}
 
+	@ParameterizedTest
+	@ValueSource(classes = { AsyncOutside.class, AsyncInside.class })
+	void aScheduledAsyncMethodIsOneRunPerTickOnTheExecutorWithBothZeroCodeSwitches(Class<?> order) {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class,
+					JobMetricsSchedulingAutoConfiguration.class))
+			.withUserConfiguration(order, ScheduledAsyncJobs.class)
+			.withPropertyValues("job-metrics.instrument.async=true", "job-metrics.instrument.scheduled=true")
+			.run((context) -> {
+				ScheduledAsyncJobs jobs = context.getBean(ScheduledAsyncJobs.class);
+				assertThat(jobs.ran().await(10, TimeUnit.SECONDS)).isTrue();
+				// The body has run inside the executor's run, and the scheduler's hand-off ended before it began:
+				// once no run is in flight, every run of the tick has ended.
+				await().untilAsserted(() -> assertThat(inflight(context, "ScheduledAsyncJobs.tick")).isZero());
+				assertThat(allExecutions(context, "ScheduledAsyncJobs.tick")).isOne();
+				assertThat(jobs.threads()).singleElement().asString().startsWith("task-");
+				// The scheduler still dates the tick.
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("job.schedule.lag")
+					.tag("job.name", "ScheduledAsyncJobs.tick")
+					.timer()
+					.count()).isOne();
+			});
+	}
+
 	private static double inflight(AssertableApplicationContext context, String job) {
 		return context.getBean(MeterRegistry.class).get("job.inflight").tag("job.name", job).gauge().value();
 	}
@@ -360,6 +390,33 @@ class AsyncJobsTests {
 				throw new IllegalStateException("export failed");
 			}
 			return CompletableFuture.completedFuture("exported");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class ScheduledAsyncJobs {
+
+		private final CountDownLatch ran = new CountDownLatch(1);
+
+		private final List<String> threads = new CopyOnWriteArrayList<>();
+
+		// Read through the proxy, whose own fields are unset.
+		public CountDownLatch ran() {
+			return this.ran;
+		}
+
+		public List<String> threads() {
+			return this.threads;
+		}
+
+		// Once at start-up, then hourly.
+		@Scheduled(fixedRate = 1, timeUnit = TimeUnit.HOURS)
+		@Async
+		public void tick() {
+			this.threads.add(Thread.currentThread().getName());
+			this.ran.countDown();
 		}
 
 	}
