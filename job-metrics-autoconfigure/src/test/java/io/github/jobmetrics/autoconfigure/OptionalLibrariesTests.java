@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,11 +127,14 @@ class OptionalLibrariesTests {
 	// A class name in a condition's message ("did not find required class 'org.example.Type'").
 	private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)+");
 
-	private static final String[] PROPERTIES = {
-			// What is off by default goes on: /actuator/jobs once exposed, native histograms once asked for.
-			"management.endpoints.web.exposure.include=jobs", "job-metrics.prometheus.native-histograms=true",
-			// Nothing to connect to: no OTLP receiver, and no broker started per context.
-			"management.otlp.metrics.export.enabled=false", "spring.artemis.embedded.enabled=false" };
+	// Nothing to connect to (no OTLP receiver, and no broker started per context); /actuator/jobs, off by default,
+	// exposed so that its integration has beans.
+	private static final String[] DEFAULTS = { "management.otlp.metrics.export.enabled=false",
+			"spring.artemis.embedded.enabled=false", "management.endpoints.web.exposure.include=jobs" };
+
+	// Native histograms, off by default, asked for.
+	private static final String[] PROPERTIES = { DEFAULTS[0], DEFAULTS[1], DEFAULTS[2],
+			"job-metrics.prometheus.native-histograms=true" };
 
 	// Also what job-metrics catches and logs instead of failing (a job it could not inspect or trace) counts.
 	private static final List<String> LINKAGE_ERRORS = List.of("LinkageError", "NoClassDefFoundError",
@@ -146,6 +150,27 @@ class OptionalLibrariesTests {
 	@EnumSource(Library.class)
 	void startsWithoutTheLibraryAndConfiguresEveryOtherIntegration(Library absent, CapturedOutput output) {
 		run(absent);
+		assertThat(output).doesNotContain(LINKAGE_ERRORS);
+	}
+
+	// The default Prometheus path, native histograms not asked for: without a tracing library the tracer counts the
+	// duration histograms itself; with one (and the OpenTelemetry bridge it brings) Micrometer's timer is kept for
+	// its exemplars. Either way the scrape has each job's histogram once.
+	@ParameterizedTest
+	@EnumSource(value = Library.class, names = { "TRACING", "REACTOR" })
+	void scrapesTheDurationHistogramOnceWithTheDefaultSettings(Library absent, CapturedOutput output) {
+		run(absent, DEFAULTS, (context) -> {
+			Object registry = context.getBean("prometheusMeterRegistry");
+			String scrape = (String) invoke(registry, "scrape");
+			assertThat(scrape.lines()
+				.filter((line) -> line.startsWith("job_duration_seconds_count{")
+						&& line.contains("job_name=\"matrix-job\"")))
+				.singleElement()
+				.satisfies((line) -> assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+					.isEqualTo(1.0));
+			assertThat(invoke(context.getBean("jobTracer"), "countsDurationHistograms"))
+				.isEqualTo(absent == Library.TRACING);
+		});
 		assertThat(output).doesNotContain(LINKAGE_ERRORS);
 	}
 
@@ -173,6 +198,12 @@ class OptionalLibrariesTests {
 	}
 
 	private void run(@Nullable Library absent) {
+		run(absent, PROPERTIES, (context) -> {
+		});
+	}
+
+	private void run(@Nullable Library absent, String[] properties,
+			Consumer<AssertableApplicationContext> assertions) {
 		Predicate<String> hidden = (name) -> absent != null && absent.owns(name);
 		for (Library library : Library.values()) {
 			// The matrix means nothing on a classpath that lacks a library to begin with.
@@ -183,7 +214,7 @@ class OptionalLibrariesTests {
 		OwnClassesFirst classLoader = new OwnClassesFirst(new FilteredClassLoader(hidden));
 		ApplicationContextRunner runner = new ApplicationContextRunner().withClassLoader(classLoader)
 			.withUserConfiguration(Application.class)
-			.withPropertyValues(PROPERTIES)
+			.withPropertyValues(properties)
 			.withBean("countedJob", classLoader.load(CountedJob.class));
 		if (absent != Library.REACTOR) {
 			runner = runner.withBean("reactiveJob", classLoader.load(ReactiveJob.class));
@@ -192,7 +223,9 @@ class OptionalLibrariesTests {
 			assertThat(context).hasNotFailed();
 			for (Library library : Library.values()) {
 				String integration = library.integration;
-				if (integration != null) {
+				// The tracer's own histograms are a collector inside the Prometheus registry, no bean: with the
+				// defaults, the scrape shows whether that integration is in use.
+				if (integration != null && !(library == Library.PROMETHEUS && properties == DEFAULTS)) {
 					assertThatIntegrationIsThereExactlyWhenItsLibraryIs(context, integration, library,
 							absent != null && absent.hides(library));
 				}
@@ -208,6 +241,7 @@ class OptionalLibrariesTests {
 				work.block();
 				assertThat(successes(registry, "matrix-reactive-job")).isEqualTo(1);
 			}
+			assertions.accept(context);
 		});
 	}
 
