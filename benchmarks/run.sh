@@ -120,3 +120,14 @@ python3 benchmarks/summarize.py "${summarize_options[@]}" --title "$title" \
 	--note "Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(( $(date +%s) - started )) s, load average $load_before before and $load_after after (1, 5, 15 min)." \
 	--note "JMH options: $options_note, -prof gc, -Xms1g -Xmx1g; JSON results in $results." \
 	"$report" "${jsons[@]}"
+
+# Counts, not times: the same on any machine, so they say what the contended timings on 2 shared cores cannot.
+{
+	echo
+	echo "## Counted per call"
+	echo
+	echo "Reads of Micrometer's clock per call of each per-run case, on one thread, counted by a clock that counts its reads"
+	echo "(\`CountedOperations\`, 100,000 calls after 20,000 of warm-up): the same figures on any machine and at any load."
+	echo
+	java -cp "$jar" io.github.jobmetrics.benchmarks.CountedOperations 2>/dev/null | grep '^|'
+} >> "$report"

@@ -6,8 +6,10 @@ import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.observation.ObservedJobTracer;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -130,11 +132,7 @@ public class DefaultPathBenchmark {
 
 		@Setup
 		public void startContext() {
-			this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
-				.properties("spring.main.banner-mode=off", "logging.level.root=WARN",
-						"management.observations.annotations.enabled=true")
-				.properties(properties())
-				.run();
+			this.context = start(null);
 			this.tracer = this.context.getBean(JobTracer.class);
 			this.proxy = this.context.getBean(BootReportJob.class);
 			this.observed = this.context.getBean(ObservedReportJob.class);
@@ -148,6 +146,22 @@ public class DefaultPathBenchmark {
 		@TearDown
 		public void closeContext() {
 			this.context.close();
+		}
+
+		/**
+		 * Starts the application, with the given Micrometer {@code Clock} in place of Boot's if one is given.
+		 */
+		ConfigurableApplicationContext start(@Nullable Clock clock) {
+			SpringApplicationBuilder application = new SpringApplicationBuilder(Application.class)
+				.web(WebApplicationType.NONE)
+				.properties("spring.main.banner-mode=off", "logging.level.root=WARN",
+						"management.observations.annotations.enabled=true")
+				.properties(properties());
+			if (clock != null) {
+				application.initializers((context) -> context.getBeanFactory().registerSingleton("micrometerClock",
+						clock));
+			}
+			return application.run();
 		}
 
 		abstract String[] properties();
