@@ -1,6 +1,7 @@
 package io.github.jobmetrics.prometheus;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,9 @@ public final class StripedDurationHistograms implements MultiCollector {
 
 	private final String help;
 
-	// By job name and queue, the id the Prometheus registry would have given the timer, after its filters.
-	private final Map<List<String>, Meter.Id> deniedIds = new ConcurrentHashMap<>();
+	// By job name, then queue (two lookups, no key built per scrape): the id the Prometheus registry would have given
+	// the timer after its filters, and what a scrape writes for it, worked out once.
+	private final Map<String, Map<String, Denied>> denied = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the collector.
@@ -99,7 +101,8 @@ public final class StripedDurationHistograms implements MultiCollector {
 				String jobName = id.getTag(JOB_NAME);
 				String queue = id.getTag(QUEUE);
 				if (jobName != null && queue != null) {
-					StripedDurationHistograms.this.deniedIds.put(List.of(jobName, queue), id);
+					StripedDurationHistograms.this.denied.computeIfAbsent(jobName, (key) -> new ConcurrentHashMap<>())
+						.put(queue, new Denied(id));
 				}
 				return MeterFilterReply.DENY;
 			}
@@ -126,9 +129,9 @@ public final class StripedDurationHistograms implements MultiCollector {
 		Map<String, SummarySnapshot.Builder> summaries = new LinkedHashMap<>();
 		Map<String, GaugeSnapshot.Builder> maxima = new LinkedHashMap<>();
 		for (JobDurationHistogram histogram : histograms) {
-			Meter.Id id = this.deniedIds.get(List.of(histogram.jobName(), histogram.queue()));
-			String name = convention.name((id != null) ? id.getName() : TIMER, Meter.Type.TIMER, SECONDS);
-			Labels labels = labels((id != null) ? id.getTagsAsIterable() : histogram.tags(), convention);
+			Series series = series(histogram, convention);
+			String name = series.name();
+			Labels labels = series.labels();
 			if (histogram.upperBounds().length == 0) {
 				summaries.computeIfAbsent(name, (key) -> SummarySnapshot.builder().name(key).help(this.help))
 					.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
@@ -141,7 +144,7 @@ public final class StripedDurationHistograms implements MultiCollector {
 				classic.computeIfAbsent(name, (key) -> HistogramSnapshot.builder().name(key).help(this.help))
 					.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
 						.labels(labels)
-						.classicHistogramBuckets(buckets(histogram))
+						.classicHistogramBuckets(ClassicHistogramBuckets.of(series.upperBounds(histogram), histogram.counts()))
 						.sum(histogram.sumSeconds())
 						.build());
 			}
@@ -158,22 +161,62 @@ public final class StripedDurationHistograms implements MultiCollector {
 		return new MetricSnapshots(snapshots);
 	}
 
-	private static ClassicHistogramBuckets buckets(JobDurationHistogram histogram) {
-		double[] bounds = histogram.upperBounds();
-		double[] upperBounds = new double[bounds.length + 1];
-		System.arraycopy(bounds, 0, upperBounds, 0, bounds.length);
-		upperBounds[bounds.length] = Double.POSITIVE_INFINITY;
-		return ClassicHistogramBuckets.of(upperBounds, histogram.counts());
+	// The name and labels of a job's series (and its bounds with +Inf), worked out on the first scrape after its timer
+	// was denied, and again only if the registry's naming convention is replaced.
+	private Series series(JobDurationHistogram histogram, NamingConvention convention) {
+		Map<String, Denied> byQueue = this.denied.get(histogram.jobName());
+		Denied denied = (byQueue != null) ? byQueue.get(histogram.queue()) : null;
+		if (denied == null) {
+			return Series.of(TIMER, histogram.tags(), convention, histogram.upperBounds());
+		}
+		Series series = denied.series;
+		if (series == null || series.convention() != convention) {
+			series = Series.of(denied.id.getName(), denied.id.getTagsAsIterable(), convention,
+					histogram.upperBounds());
+			denied.series = series;
+		}
+		return series;
 	}
 
-	private static Labels labels(Iterable<Tag> tags, NamingConvention convention) {
-		List<String> names = new ArrayList<>();
-		List<String> values = new ArrayList<>();
-		for (Tag tag : tags) {
-			names.add(convention.tagKey(tag.getKey()));
-			values.add(convention.tagValue(tag.getValue()));
+	// A denied timer's id; the series of a scrape that read it.
+	private static final class Denied {
+
+		private final Meter.Id id;
+
+		private volatile @Nullable Series series;
+
+		Denied(Meter.Id id) {
+			this.id = id;
 		}
-		return Labels.of(names, values);
+
+	}
+
+	private record Series(NamingConvention convention, String name, Labels labels, double[] bounds,
+			double[] upperBounds) {
+
+		static Series of(String timerName, Iterable<Tag> tags, NamingConvention convention, double[] bounds) {
+			List<String> names = new ArrayList<>();
+			List<String> values = new ArrayList<>();
+			for (Tag tag : tags) {
+				names.add(convention.tagKey(tag.getKey()));
+				values.add(convention.tagValue(tag.getValue()));
+			}
+			return new Series(convention, convention.name(timerName, Meter.Type.TIMER, SECONDS),
+					Labels.of(names, values), bounds, withInfinity(bounds));
+		}
+
+		// The job's bounds with +Inf, kept while they are the ones a read brings (a job's bounds do not change).
+		double[] upperBounds(JobDurationHistogram histogram) {
+			double[] read = histogram.upperBounds();
+			return Arrays.equals(read, this.bounds) ? this.upperBounds : withInfinity(read);
+		}
+
+		private static double[] withInfinity(double[] bounds) {
+			double[] upperBounds = Arrays.copyOf(bounds, bounds.length + 1);
+			upperBounds[bounds.length] = Double.POSITIVE_INFINITY;
+			return upperBounds;
+		}
+
 	}
 
 }
