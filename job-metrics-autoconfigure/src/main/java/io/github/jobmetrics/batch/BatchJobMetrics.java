@@ -151,6 +151,10 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 			BatchRunListener listener = BatchRunListener.ofStep(this.line, this.tracer, step.getName(),
 					this.line.isPartitionManager(step));
 			this.line.register(step, listener.proxy());
+			if (!this.line.isPartitionManager(step)) {
+				// The chunks or items that a multi-threaded step hands to its executor's threads.
+				this.line.registerWork(step, listener);
+			}
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
 			MeteringFailures.log("add the job-metrics listener to Spring Batch step '" + step.getName() + "'", ex);

@@ -304,6 +304,11 @@ final class JobMeters {
 		return this.inFlight.oldestAgeSeconds();
 	}
 
+	// For a run whose work spreads over threads (TrackedRun's SpreadRun side).
+	InFlightRuns inFlight() {
+		return this.inFlight;
+	}
+
 	int inFlightRuns() {
 		return this.inFlight.count();
 	}
