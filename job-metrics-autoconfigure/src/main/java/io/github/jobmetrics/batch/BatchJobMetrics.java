@@ -34,8 +34,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * <li>A partitioned step: each partition's step execution is a run of {@code jobName.workerStepName} on the thread
  * that runs it; the manager step encloses them, as a job does (a worker step is traced if it is a bean, as a
  * partitioned step's worker usually is).</li>
- * <li>A multi-threaded step (a chunk step with a {@code TaskExecutor}) is one run, counting the one thread that
- * runs the step; the executor's threads that process its chunks (Batch 5) or items (Batch 6) are not added.</li>
+ * <li>A multi-threaded step (a chunk step with a {@code TaskExecutor}) is one run that counts each thread while it
+ * works for the step: the step's thread until a chunk or an item starts on another thread; from then each executor
+ * thread from the start to the end of each chunk it runs (a tasklet step) or item it processes (Batch 6's
+ * chunk-oriented step), what it traces meanwhile nested, and the step's thread only for its own reads and writes, not
+ * while it waits.</li>
  * <li>A job launched inside a traced run on the same thread (a {@code @Scheduled} method traced zero-code, say) is
  * counted by that run: its steps on that thread are nested in it and add no worked time.</li>
  * </ul>
@@ -151,6 +154,10 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 			BatchRunListener listener = BatchRunListener.ofStep(this.line, this.tracer, step.getName(),
 					this.line.isPartitionManager(step));
 			this.line.register(step, listener.proxy());
+			if (!this.line.isPartitionManager(step)) {
+				// The chunks or items that a multi-threaded step hands to its executor's threads.
+				this.line.registerWork(step, listener);
+			}
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
 			MeteringFailures.log("add the job-metrics listener to Spring Batch step '" + step.getName() + "'", ex);

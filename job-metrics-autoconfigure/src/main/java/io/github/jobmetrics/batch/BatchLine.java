@@ -1,6 +1,9 @@
 package io.github.jobmetrics.batch;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -8,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.step.AbstractStep;
+import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -38,6 +42,19 @@ final class BatchLine {
 
 	private final Method getStep;
 
+	private final Class<?> taskletStep;
+
+	private final Method registerChunkListener;
+
+	private final Class<?> chunkListener;
+
+	// Spring Batch 6's chunk-oriented step and the item listeners it calls; null on Batch 5, which has none.
+	private final @Nullable Class<?> chunkOrientedStep;
+
+	private final Class<?>[] itemListeners;
+
+	private final Method[] registerItemListeners;
+
 	private final Method stepStatus;
 
 	private final Method stepFailures;
@@ -63,6 +80,28 @@ final class BatchLine {
 		this.registerJobListener = method(AbstractJob.class, "registerJobExecutionListener", this.jobListener);
 		this.registerStepListener = method(AbstractStep.class, "registerStepExecutionListener", this.stepListener);
 		this.getStep = method(AbstractJob.class, "getStep", String.class);
+		this.taskletStep = ClassUtils.resolveClassName("org.springframework.batch.core.step.tasklet.TaskletStep",
+				classLoader);
+		this.chunkListener = ClassUtils.resolveClassName(listeners + "ChunkListener", classLoader);
+		this.registerChunkListener = method(this.taskletStep, "registerChunkListener", this.chunkListener);
+		String chunkOriented = "org.springframework.batch.core.step.item.ChunkOrientedStep";
+		if (ClassUtils.isPresent(chunkOriented, classLoader)) {
+			this.chunkOrientedStep = ClassUtils.resolveClassName(chunkOriented, classLoader);
+			this.itemListeners = new Class<?>[3];
+			this.registerItemListeners = new Method[3];
+			String[] kinds = { "Read", "Process", "Write" };
+			for (int i = 0; i < kinds.length; i++) {
+				this.itemListeners[i] = ClassUtils.resolveClassName(listeners + "Item" + kinds[i] + "Listener",
+						classLoader);
+				this.registerItemListeners[i] = method(this.chunkOrientedStep,
+						"registerItem" + kinds[i] + "Listener", this.itemListeners[i]);
+			}
+		}
+		else {
+			this.chunkOrientedStep = null;
+			this.itemListeners = new Class<?>[0];
+			this.registerItemListeners = new Method[0];
+		}
 		this.stepStatus = method(stepExecution, "getStatus");
 		this.stepFailures = method(stepExecution, "getFailureExceptions");
 		this.stepJobExecution = method(stepExecution, "getJobExecution");
@@ -89,6 +128,36 @@ final class BatchLine {
 
 	void register(AbstractStep step, Object listener) throws ReflectiveOperationException {
 		this.registerStepListener.invoke(step, listener);
+	}
+
+	/**
+	 * Gives the step a listener of the work it may hand to other threads, as a proxy of the line's interfaces
+	 * (and {@link Ordered}) with the given handler: a tasklet step (a chunk step of Batch 5, or of Batch 6's
+	 * deprecated builder) runs whole chunks on its {@code TaskExecutor}'s threads, and calls its
+	 * {@code ChunkListener} there; Batch 6's chunk-oriented step reads and writes on its own thread and processes
+	 * items on its executor's, calling its item listeners where each happens.
+	 * @return whether the step is of a kind that takes one
+	 */
+	boolean registerWork(AbstractStep step, InvocationHandler handler) throws ReflectiveOperationException {
+		if (this.chunkOrientedStep != null && this.chunkOrientedStep.isInstance(step)) {
+			Object listener = proxy(handler, this.itemListeners);
+			for (Method register : this.registerItemListeners) {
+				register.invoke(step, listener);
+			}
+			return true;
+		}
+		if (this.taskletStep.isInstance(step)) {
+			this.registerChunkListener.invoke(step, proxy(handler, this.chunkListener));
+			return true;
+		}
+		return false;
+	}
+
+	// Defined in the class loader of Spring Batch, which sees its interfaces and Spring's Ordered.
+	private static Object proxy(InvocationHandler handler, Class<?>... interfaces) {
+		Class<?>[] types = Arrays.copyOf(interfaces, interfaces.length + 1);
+		types[interfaces.length] = Ordered.class;
+		return Proxy.newProxyInstance(interfaces[0].getClassLoader(), types, handler);
 	}
 
 	@Nullable Object step(AbstractJob job, String name) throws ReflectiveOperationException {

@@ -3,16 +3,19 @@ package io.github.jobmetrics.batch;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.internal.MeteringFailures;
+import io.github.jobmetrics.internal.SpreadRun;
 import io.github.jobmetrics.internal.TracedRunScope;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +71,18 @@ final class BatchRunListener implements InvocationHandler {
 	// threads, and a step that runs a job (JobStep) nests executions on one thread.
 	private final Map<Object, OpenRun> open = Collections.synchronizedMap(new IdentityHashMap<>());
 
+	// The work of each step execution whose run can spread to other threads, by its StepContext: the one context of
+	// the execution, which Batch makes current on each thread that works for it (StepSynchronizationManager).
+	private final Map<Object, Spread> spreads = Collections.synchronizedMap(new IdentityHashMap<>());
+
+	// How many executions of this step are spread now: while none is, the step's own thread pays a volatile read per
+	// chunk or item event, and no lookup.
+	private final AtomicInteger spreadNow = new AtomicInteger();
+
+	// The piece of work the current thread is counted in for an execution of this step, between the start and the
+	// end of a chunk or an item; unset otherwise.
+	private final ThreadLocal<@Nullable WorkerPiece> pieces = new ThreadLocal<>();
+
 	private BatchRunListener(BatchLine line, Supplier<JobTracer> tracer, String name, boolean step, boolean encloses) {
 		this.line = line;
 		this.tracer = tracer;
@@ -115,6 +130,25 @@ final class BatchRunListener implements InvocationHandler {
 				// afterStep: no change to the step's ExitStatus (ExitStatus.and(null) keeps it).
 				return null;
 			}
+			// The work a step may hand to other threads (BatchLine.registerWork): a chunk of a tasklet step, an item
+			// processed by a chunk-oriented step, on whichever thread runs it...
+			case "beforeChunk", "beforeProcess" -> {
+				workBegins();
+				return null;
+			}
+			case "afterChunk", "afterChunkError", "afterProcess", "onProcessError" -> {
+				workEnds();
+				return null;
+			}
+			// ...and what a chunk-oriented step does on its own thread.
+			case "beforeRead", "beforeWrite" -> {
+				stepWorkBegins();
+				return null;
+			}
+			case "afterRead", "onReadError", "afterWrite", "onWriteError" -> {
+				stepWorkEnds();
+				return null;
+			}
 			case "getOrder" -> {
 				return Ordered.HIGHEST_PRECEDENCE;
 			}
@@ -144,12 +178,21 @@ final class BatchRunListener implements InvocationHandler {
 				// No scope, not even its span's (with a tracing bridge): Batch calls beforeJob inside the scope of its
 				// own job observation and afterJob after closing it, so a scope opened here would outlive Batch's and
 				// leave Batch's span current on the launching thread when the job is over.
-				this.open.put(execution, new OpenRun(TracedRunScope.startEnclosing(tracer, runName, null), -1, runName));
+				this.open.put(execution,
+						new OpenRun(TracedRunScope.startEnclosing(tracer, runName, null), -1, runName, null));
 			}
 			else {
 				JobRun run = tracer.start(runName, null);
+				Spread spread = null;
+				if (run instanceof SpreadRun spreading && spreading.spreads()) {
+					StepContext context = StepSynchronizationManager.getContext();
+					if (context != null) {
+						spread = new Spread(spreading, context, this.spreadNow);
+						this.spreads.put(context, spread);
+					}
+				}
 				// The step's body runs on this thread until afterStep: what it traces there is nested in this run.
-				this.open.put(execution, new OpenRun(run, TracedRunScope.enter(run), runName));
+				this.open.put(execution, new OpenRun(run, TracedRunScope.enter(run), runName, spread));
 			}
 			endWhenReleased(execution);
 		}
@@ -189,6 +232,16 @@ final class BatchRunListener implements InvocationHandler {
 			// Its start failed, or never came (Batch calls afterJob also for an execution stopped before it began), or
 			// it has ended already: in afterJob/afterStep, before the release of its context.
 			return;
+		}
+		Spread spread = run.spread();
+		if (spread != null) {
+			try {
+				this.spreads.remove(spread.context);
+				spread.end();
+			}
+			catch (RuntimeException | LinkageError ex) {
+				MeteringFailures.log("end the work of Spring Batch step '" + run.name() + "' on other threads", ex);
+			}
 		}
 		if (run.outer() >= 0) {
 			TracedRunScope.exit(run.outer());
@@ -230,7 +283,182 @@ final class BatchRunListener implements InvocationHandler {
 				: this.runNames.computeIfAbsent(jobName, (job) -> stepRunName(job, this.name));
 	}
 
-	private record OpenRun(JobRun run, int outer, String name) {
+	// A chunk or an item begins on this thread. A thread in the scope of a traced run is counted by it: the step's
+	// own thread (by the step's run, until the step spreads), or a thread whose traced run launched the job or runs
+	// the work; any other thread that works for a step that can spread is counted in a piece of its own.
+	private void workBegins() {
+		try {
+			if (TracedRunScope.isOpen()) {
+				stepWorkBegins();
+				return;
+			}
+			Spread spread = current();
+			if (spread == null || spread.thread == Thread.currentThread()) {
+				return;
+			}
+			SpreadRun.Piece piece = spread.begin();
+			if (piece != null) {
+				// What the work traces on this thread (a @TracedJob processor) is nested in the piece.
+				this.pieces.set(new WorkerPiece(spread, piece, TracedRunScope.raiseDepth()));
+			}
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("count a thread that works for Spring Batch step '" + this.name + "'", ex);
+		}
+	}
+
+	private void workEnds() {
+		try {
+			WorkerPiece open = this.pieces.get();
+			if (open == null) {
+				stepWorkEnds();
+				return;
+			}
+			this.pieces.remove();
+			TracedRunScope.restoreDepth(open.outer());
+			open.spread().end(open.piece());
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("count a thread that works for Spring Batch step '" + this.name + "'", ex);
+		}
+	}
+
+	// Work on the step's own thread: only once the step has spread does it count there (before, its run counts the
+	// thread throughout).
+	private void stepWorkBegins() {
+		try {
+			if (this.spreadNow.get() > 0) {
+				Spread spread = current();
+				if (spread != null && spread.thread == Thread.currentThread()) {
+					spread.stepWorkBegins();
+				}
+			}
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("count the work of Spring Batch step '" + this.name + "' on its thread", ex);
+		}
+	}
+
+	private void stepWorkEnds() {
+		try {
+			if (this.spreadNow.get() > 0) {
+				Spread spread = current();
+				if (spread != null && spread.thread == Thread.currentThread()) {
+					spread.stepWorkEnds();
+				}
+			}
+		}
+		catch (RuntimeException | LinkageError ex) {
+			MeteringFailures.log("count the work of Spring Batch step '" + this.name + "' on its thread", ex);
+		}
+	}
+
+	private @Nullable Spread current() {
+		StepContext context = StepSynchronizationManager.getContext();
+		return (context != null) ? this.spreads.get(context) : null;
+	}
+
+	private record OpenRun(JobRun run, int outer, String name, @Nullable Spread spread) {
+	}
+
+	private record WorkerPiece(Spread spread, SpreadRun.Piece piece, int outer) {
+	}
+
+	/**
+	 * The work of one step execution whose run can spread. Until a chunk or an item begins on another thread, the
+	 * step's run counts the step's thread, as for any step. Once one does, the step has spread for good: its run
+	 * stops counting its thread, which mostly waits for the others from then on, and each thread counts in a piece of
+	 * its own from the start to the end of each chunk or item it runs. The step's thread still counts what it does
+	 * itself, between the start and the end of each read, write, chunk or item there, added at the end: a read that
+	 * finds no more items reports no end, and the wait that follows it must not count. The pieces still open when the
+	 * step's run ends end with it.
+	 */
+	private static final class Spread {
+
+		// No work of the step's thread known to be open; MIN_VALUE: open since before the step spread, if at all.
+		private static final long CLOSED = Long.MAX_VALUE;
+
+		private final SpreadRun run;
+
+		private final Thread thread = Thread.currentThread();
+
+		final Object context;
+
+		// Guarded by this.
+		private final List<SpreadRun.Piece> pieces = new ArrayList<>();
+
+		private boolean ended;
+
+		// Written before spread, read after it.
+		private long spreadAt = Long.MIN_VALUE;
+
+		private volatile boolean spread;
+
+		// The step's thread's only.
+		private long stepWorkFrom = Long.MIN_VALUE;
+
+		// The listener's count of its executions spread now.
+		private final AtomicInteger spreadNow;
+
+		Spread(SpreadRun run, Object context, AtomicInteger spreadNow) {
+			this.run = run;
+			this.context = context;
+			this.spreadNow = spreadNow;
+		}
+
+		synchronized SpreadRun.@Nullable Piece begin() {
+			if (this.ended) {
+				return null;
+			}
+			if (!this.spread) {
+				this.spreadAt = this.run.stopCounting();
+				this.spread = true;
+				this.spreadNow.incrementAndGet();
+			}
+			SpreadRun.Piece piece = this.run.startPiece();
+			this.pieces.add(piece);
+			return piece;
+		}
+
+		void end(SpreadRun.Piece piece) {
+			piece.end();
+			synchronized (this) {
+				this.pieces.remove(piece);
+			}
+		}
+
+		void end() {
+			List<SpreadRun.Piece> open;
+			synchronized (this) {
+				if (this.ended) {
+					return;
+				}
+				this.ended = true;
+				open = List.copyOf(this.pieces);
+				this.pieces.clear();
+				if (this.spread) {
+					this.spreadNow.decrementAndGet();
+				}
+			}
+			for (SpreadRun.Piece piece : open) {
+				piece.end();
+			}
+		}
+
+		void stepWorkBegins() {
+			this.stepWorkFrom = this.spread ? this.run.instant() : Long.MIN_VALUE;
+		}
+
+		void stepWorkEnds() {
+			long from = this.stepWorkFrom;
+			this.stepWorkFrom = CLOSED;
+			// spreadAt is MIN_VALUE if the step's run did not count its thread (it is nested in a run that launched
+			// the job, which counts this thread): then neither does its work here.
+			if (from != CLOSED && this.spread && this.spreadAt != Long.MIN_VALUE) {
+				this.run.addWorked(Math.max(from, this.spreadAt));
+			}
+		}
+
 	}
 
 }

@@ -280,6 +280,35 @@ public final class TracedRunScope {
 		return current != null && current[0] > 0;
 	}
 
+	/**
+	 * Puts the current thread in scope without a run, until {@link #restoreDepth(int)}: for a thread that works for
+	 * a run in flight on another thread, and is counted as such (a worker of a multi-threaded Spring Batch step), so
+	 * that the runs it starts meanwhile are nested and add no worked time. Only the depth is raised: no run is kept
+	 * for locks, no Observation is opened.
+	 * @return the depth to give back to {@link #restoreDepth(int)}
+	 */
+	public static int raiseDepth() {
+		int[] current = depth.get();
+		if (current == null) {
+			current = new int[1];
+			depth.set(current);
+		}
+		int outer = current[0];
+		current[0] = outer + 1;
+		return outer;
+	}
+
+	/**
+	 * Gives the current thread back the depth it had before {@link #raiseDepth()}.
+	 * @param outer what {@link #raiseDepth()} returned
+	 */
+	public static void restoreDepth(int outer) {
+		int[] current = depth.get();
+		if (current != null) {
+			current[0] = outer;
+		}
+	}
+
 	private record OpenScope(ScopedRun run, int depth, @Nullable OpenScope outer) {
 	}
 

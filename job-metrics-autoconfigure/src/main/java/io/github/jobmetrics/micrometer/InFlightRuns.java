@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
+import io.github.jobmetrics.internal.SpreadRun;
 import io.micrometer.core.instrument.Clock;
 import org.jspecify.annotations.Nullable;
 
@@ -376,6 +377,125 @@ final class InFlightRuns {
 
 	int stripes() {
 		return this.stripes.length;
+	}
+
+	/**
+	 * Counts the current thread as working in this job from now until the returned piece {@link #endPiece ends}: the
+	 * work of a thread that is no run of its own but works for a run in flight on another thread (an executor's thread
+	 * that processes a chunk of a multi-threaded Spring Batch step). In the stripe of the current thread, as a start
+	 * would be, but it touches only {@code base} and {@code working}: no run in flight, no result, no duration.
+	 */
+	Piece startPiece() {
+		Stripe[] stripes = this.stripes;
+		Stripe stripe = stripes[index(Thread.currentThread().getId(), this.salt) & (stripes.length - 1)];
+		Piece piece = new Piece(this, stripe);
+		if (!stripe.tryLock()) {
+			if (!grow(stripes)) {
+				this.salt++;
+			}
+			stripe.lock();
+		}
+		try {
+			stripe.base -= stripe.now(this.clock.monotonicTime());
+			stripe.working++;
+		}
+		finally {
+			stripe.unlock();
+		}
+		return piece;
+	}
+
+	/**
+	 * Ends a piece of work: from now its thread counts no more. Once; a second end does nothing.
+	 */
+	void endPiece(Piece piece) {
+		Stripe stripe = piece.stripe;
+		stripe.lock();
+		try {
+			if (!piece.ended) {
+				piece.ended = true;
+				stripe.base += stripe.now(this.clock.monotonicTime());
+				stripe.working--;
+			}
+		}
+		finally {
+			stripe.unlock();
+		}
+	}
+
+	/**
+	 * Stops the given run counting its thread, as if it were nested from now on: its worked time so far stays, and
+	 * it stays in flight until it ends. For a run whose work has moved to other threads, which count it in pieces.
+	 * @return the instant on the monotonic clock from which it no longer counts, or {@link Long#MIN_VALUE} if it was
+	 * not counting its thread (nested, stopped already, or ended)
+	 */
+	long stopWorking(TrackedRun run) {
+		Stripe stripe = run.stripe;
+		stripe.lock();
+		try {
+			if (run.ended || !run.working) {
+				return Long.MIN_VALUE;
+			}
+			// Never resumed: so that a skipped run's end, which takes back its time since its start, only does so for
+			// a run that counted all of it (a stopped run is no longer working there, and takes nothing back).
+			run.working = false;
+			long now = stripe.now(this.clock.monotonicTime());
+			stripe.base += now;
+			stripe.working--;
+			return now;
+		}
+		finally {
+			stripe.unlock();
+		}
+	}
+
+	/**
+	 * Adds the time from the given instant to now to the worked time, in the stripe of the current thread: work
+	 * known only once it is over (a read whose end may never be reported). A read before this one did not show it;
+	 * the value only rises.
+	 * @param since an instant of the monotonic clock, from {@link #instant()} or {@link #stopWorking}
+	 */
+	void addWorked(long since) {
+		Stripe[] stripes = this.stripes;
+		Stripe stripe = stripes[index(Thread.currentThread().getId(), this.salt) & (stripes.length - 1)];
+		stripe.lock();
+		try {
+			stripe.base += Math.max(0, stripe.now(this.clock.monotonicTime()) - since);
+		}
+		finally {
+			stripe.unlock();
+		}
+	}
+
+	/**
+	 * Returns the current instant of the monotonic clock the stripes use.
+	 */
+	long instant() {
+		return this.clock.monotonicTime();
+	}
+
+	/**
+	 * A thread's piece of work for a run in flight elsewhere ({@link #startPiece()}): it remembers its stripe, and
+	 * whether it has ended, guarded by that stripe's lock.
+	 */
+	static final class Piece implements SpreadRun.Piece {
+
+		private final InFlightRuns runs;
+
+		final Stripe stripe;
+
+		boolean ended;
+
+		Piece(InFlightRuns runs, Stripe stripe) {
+			this.runs = runs;
+			this.stripe = stripe;
+		}
+
+		@Override
+		public void end() {
+			this.runs.endPiece(this);
+		}
+
 	}
 
 	/**

@@ -306,6 +306,11 @@ final class JobMeters implements PreparedJobs.Job {
 		return this.inFlight.oldestAgeSeconds();
 	}
 
+	// For a run whose work spreads over threads (TrackedRun's SpreadRun side).
+	InFlightRuns inFlight() {
+		return this.inFlight;
+	}
+
 	int inFlightRuns() {
 		return this.inFlight.count();
 	}

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.internal.LabeledRun;
+import io.github.jobmetrics.internal.SpreadRun;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,12 +13,14 @@ import org.jspecify.annotations.Nullable;
  * (48 bytes with compressed references). {@code startNanos}, the link fields and {@code ended} are guarded by
  * the lock of its stripe.
  */
-final class TrackedRun implements JobRun, LabeledRun {
+final class TrackedRun implements JobRun, LabeledRun, SpreadRun {
 
 	private final JobMeters meters;
 
-	// False for a run nested in the scope of another traced run on its thread: it adds no worked time.
-	final boolean working;
+	// False for a run nested in the scope of another traced run on its thread: it adds no worked time. Set at the
+	// start, and cleared for good if the run stops counting its thread (stopCounting()); guarded by the stripe's lock
+	// after the start.
+	boolean working;
 
 	// The name of the thread that started the run, for /actuator/jobs: a reference to the thread's own name
 	// string, so that it costs no allocation.
@@ -124,6 +127,31 @@ final class TrackedRun implements JobRun, LabeledRun {
 	@Override
 	public String queueLabel() {
 		return this.meters.queueLabel();
+	}
+
+	@Override
+	public boolean spreads() {
+		return true;
+	}
+
+	@Override
+	public long stopCounting() {
+		return this.meters.inFlight().stopWorking(this);
+	}
+
+	@Override
+	public SpreadRun.Piece startPiece() {
+		return this.meters.inFlight().startPiece();
+	}
+
+	@Override
+	public long instant() {
+		return this.meters.inFlight().instant();
+	}
+
+	@Override
+	public void addWorked(long since) {
+		this.meters.inFlight().addWorked(since);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.internal.LabeledRun;
 import io.github.jobmetrics.internal.MeteringFailures;
 import io.github.jobmetrics.internal.ScopedRun;
+import io.github.jobmetrics.internal.SpreadRun;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * A run and its Observation. Marks go to both; the end records the run's meters with the Observation current, then
  * stops it, once.
  */
-final class ObservedRun implements JobRun, ScopedRun {
+final class ObservedRun implements JobRun, ScopedRun, SpreadRun {
 
 	private static final AtomicIntegerFieldUpdater<ObservedRun> CLOSED = AtomicIntegerFieldUpdater
 		.newUpdater(ObservedRun.class, "closed");
@@ -83,6 +84,32 @@ final class ObservedRun implements JobRun, ScopedRun {
 	@Override
 	public void skipped() {
 		this.run.skipped();
+	}
+
+	// The run's work spreads as its delegate's does: the Observation has nothing to do with worked time.
+	@Override
+	public boolean spreads() {
+		return this.run instanceof SpreadRun spread && spread.spreads();
+	}
+
+	@Override
+	public long stopCounting() {
+		return ((SpreadRun) this.run).stopCounting();
+	}
+
+	@Override
+	public SpreadRun.Piece startPiece() {
+		return ((SpreadRun) this.run).startPiece();
+	}
+
+	@Override
+	public long instant() {
+		return ((SpreadRun) this.run).instant();
+	}
+
+	@Override
+	public void addWorked(long since) {
+		((SpreadRun) this.run).addWorked(since);
 	}
 
 	private void mark(Throwable failure, boolean retry) {

@@ -221,18 +221,19 @@ class BatchJobMetricsTests {
 		});
 	}
 
+	// The executor's threads count while they work for the step (BatchMultiThreadedStepTests), the step's own thread
+	// until they begin: never more than the step's threads over its duration.
 	@Test
-	void aMultiThreadedStepIsOneRunCountingTheThreadThatRunsIt() {
+	void aMultiThreadedStepIsOneRunCountingTheThreadsThatWorkForIt() {
 		this.contextRunner.run((context) -> {
 			assertThat(BatchJobs.launch(context, "multiThreadedJob")).isEqualTo(BatchStatus.COMPLETED);
 			assertThat(BatchJobs.written).hasValue(40);
-			// The items were processed on the executor's threads...
 			assertThat(BatchJobs.processingThreads).isNotEmpty().allMatch((name) -> name.startsWith("batch-worker-"));
-			// ...and the step is one run, whose worked time is its duration: one thread.
 			assertThat(executions(context, "multiThreadedJob.multiThreaded", "success")).isEqualTo(1);
+			assertThat(executions(context, "multiThreadedJob", "success")).isEqualTo(1);
 			MicrometerJobTracer tracer = context.getBean(MicrometerJobTracer.class);
-			assertThat(tracer.workedSeconds("multiThreadedJob.multiThreaded", null))
-				.isCloseTo(durationSeconds(context, "multiThreadedJob.multiThreaded"), within(1e-6));
+			assertThat(tracer.workedSeconds("multiThreadedJob.multiThreaded", null)).isPositive()
+				.isLessThanOrEqualTo(5 * durationSeconds(context, "multiThreadedJob.multiThreaded"));
 		});
 	}
 

@@ -159,6 +159,91 @@ class InFlightRunsTests {
 		assertThat(visited).containsExactly(first, second);
 	}
 
+	// A multi-threaded Batch step: its run stops counting its thread, and the threads that work for it count in pieces;
+	// neither is a run, and the counts, the gauge and the run's duration are the run's alone.
+	@Test
+	void aRunThatStopsCountingItsThreadKeepsItsWorkAndPiecesCountTheirThreadsOnly() throws Exception {
+		TrackedRun run = this.inFlight.start(this.meters, true);
+		this.clock.add(Duration.ofSeconds(2));
+		long stoppedAt = this.inFlight.stopWorking(run);
+		assertThat(stoppedAt).isEqualTo(this.clock.monotonicTime());
+		// Stopped for good: a second stop does nothing.
+		assertThat(this.inFlight.stopWorking(run)).isEqualTo(Long.MIN_VALUE);
+		this.clock.add(Duration.ofSeconds(3));
+		assertThat(this.inFlight.workedNanos()).isEqualTo(2 * SECOND);
+		InFlightRuns.Piece here = this.inFlight.startPiece();
+		InFlightRuns.Piece there = onAnotherThread(this.inFlight::startPiece);
+		this.clock.add(Duration.ofSeconds(4));
+		assertThat(this.inFlight.workedNanos()).isEqualTo((2 + 4 + 4) * SECOND);
+		assertThat(this.inFlight.count()).isOne();
+		// A piece ends once, on any thread.
+		onAnotherThread(() -> {
+			this.inFlight.endPiece(here);
+			return null;
+		});
+		here.end();
+		this.clock.add(Duration.ofSeconds(1));
+		assertThat(this.inFlight.workedNanos()).isEqualTo((2 + 4 + 5) * SECOND);
+		assertThat(this.inFlight.remove(run, InFlightRuns.SUCCESS)).isEqualTo(10 * SECOND);
+		// Ended, the other piece counts no more: 2 s of the run's own, 4 s of one piece, 5 s of the other.
+		there.end();
+		this.clock.add(Duration.ofSeconds(1));
+		assertThat(this.inFlight.workedNanos()).isEqualTo((2 + 4 + 5) * SECOND);
+		assertThat(this.inFlight.count()).isZero();
+		assertThat(this.inFlight.successes()).isOne();
+		assertThat(this.inFlight.stopWorking(run)).isEqualTo(Long.MIN_VALUE);
+	}
+
+	@Test
+	void aNestedRunHasNoThreadToStopCounting() {
+		TrackedRun nested = this.inFlight.start(this.meters, false);
+		this.clock.add(Duration.ofSeconds(2));
+		assertThat(this.inFlight.stopWorking(nested)).isEqualTo(Long.MIN_VALUE);
+		assertThat(this.inFlight.workedNanos()).isZero();
+		this.inFlight.remove(nested, InFlightRuns.SUCCESS);
+		assertThat(this.inFlight.workedNanos()).isZero();
+	}
+
+	// Work known at its end is added then: the value rises at that read, never falls, and an instant later than now
+	// adds nothing.
+	@Test
+	void workAddedAtItsEndRaisesTheWorkedTimeOnce() {
+		long from = this.inFlight.instant();
+		this.clock.add(Duration.ofSeconds(3));
+		assertThat(this.inFlight.workedNanos()).isZero();
+		this.inFlight.addWorked(from);
+		assertThat(this.inFlight.workedNanos()).isEqualTo(3 * SECOND);
+		this.inFlight.addWorked(this.inFlight.instant() + SECOND);
+		this.clock.add(Duration.ofSeconds(1));
+		assertThat(this.inFlight.workedNanos()).isEqualTo(3 * SECOND);
+	}
+
+	// A stopped run that is then skipped takes back nothing: what it counted before the stop stays, and the other runs
+	// of its stripe keep theirs.
+	@Test
+	void aStoppedRunThatIsSkippedTakesNothingBack() {
+		TrackedRun other = this.inFlight.start(this.meters, true);
+		TrackedRun run = this.inFlight.start(this.meters, true);
+		this.clock.add(Duration.ofSeconds(2));
+		this.inFlight.stopWorking(run);
+		this.clock.add(Duration.ofSeconds(3));
+		long before = this.inFlight.workedNanos();
+		assertThat(before).isEqualTo((5 + 2) * SECOND);
+		this.inFlight.remove(run, InFlightRuns.SKIPPED);
+		assertThat(this.inFlight.workedNanos()).isEqualTo(before);
+		this.clock.add(Duration.ofSeconds(1));
+		assertThat(this.inFlight.workedNanos()).isEqualTo((6 + 2) * SECOND);
+		this.inFlight.remove(other, InFlightRuns.SUCCESS);
+	}
+
+	// Runs the action on a new thread (with one stripe, every thread shares it).
+	private static <T> T onAnotherThread(Callable<T> action)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		FutureTask<T> task = new FutureTask<>(action);
+		new Thread(task).start();
+		return task.get(10, TimeUnit.SECONDS);
+	}
+
 	// Runs the action on a new thread whose id puts it in a stripe other than the first.
 	private <T> T onThreadOfAnotherStripe(Callable<T> action)
 			throws InterruptedException, ExecutionException, TimeoutException {
