@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.github.jobmetrics.JobRun;
@@ -326,25 +327,19 @@ final class BatchRunListener implements InvocationHandler {
 	// Work on the step's own thread: only once the step has spread does it count there (before, its run counts the
 	// thread throughout).
 	private void stepWorkBegins() {
-		try {
-			if (this.spreadNow.get() > 0) {
-				Spread spread = current();
-				if (spread != null && spread.thread == Thread.currentThread()) {
-					spread.stepWorkBegins();
-				}
-			}
-		}
-		catch (RuntimeException | LinkageError ex) {
-			MeteringFailures.log("count the work of Spring Batch step '" + this.name + "' on its thread", ex);
-		}
+		onStepThread(Spread::stepWorkBegins);
 	}
 
 	private void stepWorkEnds() {
+		onStepThread(Spread::stepWorkEnds);
+	}
+
+	private void onStepThread(Consumer<Spread> action) {
 		try {
 			if (this.spreadNow.get() > 0) {
 				Spread spread = current();
 				if (spread != null && spread.thread == Thread.currentThread()) {
-					spread.stepWorkEnds();
+					action.accept(spread);
 				}
 			}
 		}
