@@ -103,6 +103,11 @@ else
 			-t "$threads"
 		run "full-default-path-t$threads" 'DefaultPathBenchmark.(defaultPathJobTracer|defaultPathTracedJobProxy)' \
 			"${per_run[@]}" -f "$forks" -t "$threads"
+		# The same tracer without a context, its threads on one job against each thread with a tracer of its own:
+		# what sharing a job costs, apart from what this machine does to any code at that many threads.
+		if [[ $threads -gt 1 ]]; then
+			run "full-sharing-t$threads" 'DefaultPathBenchmark.stripedJobTracer' "${per_run[@]}" -f 3 -t "$threads"
+		fi
 	done
 	run full-start-stop 'InFlightStartStopBenchmark' -f 5 -wi 3 -w 1s -i 5 -r 1s -t 1
 	# A scrape takes a few milliseconds, so one second of warm-up is too few calls for the Prometheus writer
