@@ -2,7 +2,7 @@
 # Builds the JMH benchmarks, runs them and writes a report (a table of every result and the limits of the issues
 # that set them, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 22 minutes on
+#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 24 minutes on
 #                                            2 cores; writes results/results.md
 #   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
 #                                            proves that everything runs (for CI) in about a minute; writes
