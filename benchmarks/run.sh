@@ -2,7 +2,7 @@
 # Builds the JMH benchmarks, runs them and writes a report (a table of every result and the limits of the issues
 # that set them, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 22 minutes on
+#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 24 minutes on
 #                                            2 cores; writes results/results.md
 #   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
 #                                            proves that everything runs (for CI) in about a minute; writes
@@ -103,6 +103,11 @@ else
 			-t "$threads"
 		run "full-default-path-t$threads" 'DefaultPathBenchmark.(defaultPathJobTracer|defaultPathTracedJobProxy)' \
 			"${per_run[@]}" -f "$forks" -t "$threads"
+		# The same tracer without a context, its threads on one job against each thread with a tracer of its own:
+		# what sharing a job costs, apart from what this machine does to any code at that many threads.
+		if [[ $threads -gt 1 ]]; then
+			run "full-sharing-t$threads" 'DefaultPathBenchmark.stripedJobTracer' "${per_run[@]}" -f 3 -t "$threads"
+		fi
 	done
 	run full-start-stop 'InFlightStartStopBenchmark' -f 5 -wi 3 -w 1s -i 5 -r 1s -t 1
 	# A scrape takes a few milliseconds, so one second of warm-up is too few calls for the Prometheus writer

@@ -31,6 +31,8 @@ ORDER = [
     "ScrapeBenchmark.sameSeriesPlainMicrometer",
     "InFlightStartStopBenchmark.startStop",
     "DefaultPathBenchmark.bareJobTracer",
+    "DefaultPathBenchmark.stripedJobTracer",
+    "DefaultPathBenchmark.stripedJobTracerOfItsOwn",
     "DefaultPathBenchmark.defaultPathJobTracer",
     "DefaultPathBenchmark.defaultPathTracedJobProxy",
     "DefaultPathBenchmark.defaultPathObserved",
@@ -187,6 +189,12 @@ def main():
             lines.append(f"| Reported beside it: bytes allocated per call, `@TracedJob` proxy / plain `@Timed` | {t} "
                          f"| {proxy.bytes / timed.bytes:.2f}x | {fmt_bytes(proxy.bytes)} / {fmt_bytes(timed.bytes)} B "
                          "| - | - |")
+        shared, own = find(default_path + "stripedJobTracer", t), find(default_path + "stripedJobTracerOfItsOwn", t)
+        if shared and own:
+            # What the threads' sharing of one job costs, apart from what the machine does at that many threads.
+            value, low, high = ratio(shared, own)
+            lines.append(f"| Reported beside it: the tracer without a context, all threads on one job / each thread "
+                         f"with a tracer of its own | {t} | {value:.2f}x | {fmt_range(low, high)} | - | - |")
     for t in issue24_threads:
         tracer = find(default_path + "defaultPathJobTracer", t)
         measured = tracer.bytes if tracer else math.nan

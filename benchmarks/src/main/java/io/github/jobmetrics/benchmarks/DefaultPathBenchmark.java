@@ -4,8 +4,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.JobRun;
 import io.github.jobmetrics.JobTracer;
+import io.github.jobmetrics.micrometer.JobMeterSettings;
 import io.github.jobmetrics.micrometer.MicrometerJobTracer;
 import io.github.jobmetrics.observation.ObservedJobTracer;
+import io.github.jobmetrics.prometheus.StripedDurationHistograms;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,6 +65,16 @@ public class DefaultPathBenchmark {
 	}
 
 	@Benchmark
+	public int stripedJobTracer(Striped state) {
+		return traced(state.tracer, state.job);
+	}
+
+	@Benchmark
+	public int stripedJobTracerOfItsOwn(StripedOfItsOwn state) {
+		return traced(state.tracer, state.job);
+	}
+
+	@Benchmark
 	public int defaultPathJobTracer(DefaultPath state) {
 		return traced(state.tracer, state.job);
 	}
@@ -112,6 +124,41 @@ public class DefaultPathBenchmark {
 			this.tracer = new MicrometerJobTracer(this.registry);
 			this.tracer.register("report", null);
 		}
+
+	}
+
+	/**
+	 * The tracer as the default path builds it (its stripes count the duration histogram), without a Spring
+	 * context, shared by all benchmark threads like the others.
+	 */
+	@State(Scope.Benchmark)
+	public static class Striped extends PerRunOverheadBenchmark.Instrumented {
+
+		JobTracer tracer;
+
+		@Setup
+		public void buildTracer() {
+			// What the auto-configuration does: the collector on the registry, the filter that keeps the timer off.
+			MicrometerJobTracer[] built = new MicrometerJobTracer[1];
+			StripedDurationHistograms histograms = new StripedDurationHistograms(() -> built[0],
+					() -> this.registry.config().namingConvention(), true);
+			this.registry.config().meterFilter(histograms.keepTimerOff());
+			this.registry.getPrometheusRegistry().register(histograms);
+			built[0] = new MicrometerJobTracer(this.registry,
+					JobMeterSettings.defaults().withStripedDurationHistograms(true));
+			this.tracer = built[0];
+			this.tracer.register("report", null);
+		}
+
+	}
+
+	/**
+	 * {@link Striped}, one tracer and registry per benchmark thread: with {@code -t 2} or more, what it costs when
+	 * its threads share nothing, so that what sharing one job costs can be told apart from what the machine does to
+	 * any code at that many threads.
+	 */
+	@State(Scope.Thread)
+	public static class StripedOfItsOwn extends Striped {
 
 	}
 

@@ -84,7 +84,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		}
 		// One thread-local lookup for the nesting decision, the scope's entry and its exit.
 		int[] depth = TracedRunScope.depth();
-		JobRun run = start(site, depth[0] > 0);
+		JobRun run = start(site, TracedRunScope.isOpen(depth));
 		RedeliveryRule redelivery = claimDelivery(run, traced);
 		if (traced.enqueueTime() != null) {
 			// Its own enqueue time wins over the wait of the executor task it may run in.

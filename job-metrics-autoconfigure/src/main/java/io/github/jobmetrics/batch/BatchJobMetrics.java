@@ -88,8 +88,10 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 		return new BatchJobMetrics(BatchLine.batch5(classLoader), tracer);
 	}
 
-	// After initialisation, once the job or step is built. Where the listener stands among the application's does not
-	// depend on when it is added: it is Ordered first, and ends its run whatever theirs throw (BatchRunListener).
+	// After initialisation, once the job or step is built. Where the listener of a job or step stands among the
+	// application's does not depend on when it is added: it is Ordered first, and ends its run whatever theirs throw
+	// (BatchRunListener). The listener of the ends of a step's work comes after the application's listeners
+	// registered before it, those of the step's builder, so it hears each end before they do (BatchLine.registerWork).
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof AbstractJob job) {
@@ -156,7 +158,7 @@ public final class BatchJobMetrics implements BeanPostProcessor, SmartInitializi
 			this.line.register(step, listener.proxy());
 			if (!this.line.isPartitionManager(step)) {
 				// The chunks or items that a multi-threaded step hands to its executor's threads.
-				this.line.registerWork(step, listener);
+				this.line.registerWork(step, listener, listener.ends());
 			}
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {

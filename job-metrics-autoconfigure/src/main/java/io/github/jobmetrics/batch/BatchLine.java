@@ -131,32 +131,44 @@ final class BatchLine {
 	}
 
 	/**
-	 * Gives the step a listener of the work it may hand to other threads, as a proxy of the line's interfaces
-	 * (and {@link Ordered}) with the given handler: a tasklet step (a chunk step of Batch 5, or of Batch 6's
-	 * deprecated builder) runs whole chunks on its {@code TaskExecutor}'s threads, and calls its
-	 * {@code ChunkListener} there; Batch 6's chunk-oriented step reads and writes on its own thread and processes
-	 * items on its executor's, calling its item listeners where each happens.
-	 * @return whether the step is of a kind that takes one
+	 * Gives the step two listeners of the work it may hand to other threads, as proxies of the line's interfaces
+	 * with the given handlers: a tasklet step (a chunk step of Batch 5, or of Batch 6's deprecated builder) runs
+	 * whole chunks on its {@code TaskExecutor}'s threads, and calls its {@code ChunkListener} there; Batch 6's
+	 * chunk-oriented step reads and writes on its own thread and processes items on its executor's, calling its item
+	 * listeners where each happens. Batch calls a step's listeners of a kind in order for a beginning and in reverse
+	 * for an end: the {@link Ordered} ones first, then the others in the order they were registered. So the listener
+	 * of the beginnings is {@link Ordered#HIGHEST_PRECEDENCE highest precedence}, the first of them, and that of the
+	 * ends is not {@code Ordered}, registered after the application's (which the step's builder registered): the
+	 * first of the ends, which no application listener that throws can keep from it.
+	 * @param beginnings the handler of the first listener, which implements {@code Ordered}
+	 * @param ends the handler of the second
+	 * @return whether the step is of a kind that takes them
 	 */
-	boolean registerWork(AbstractStep step, InvocationHandler handler) throws ReflectiveOperationException {
+	boolean registerWork(AbstractStep step, InvocationHandler beginnings, InvocationHandler ends)
+			throws ReflectiveOperationException {
 		if (this.chunkOrientedStep != null && this.chunkOrientedStep.isInstance(step)) {
-			Object listener = proxy(handler, this.itemListeners);
+			Object first = proxy(beginnings, true, this.itemListeners);
+			Object last = proxy(ends, false, this.itemListeners);
 			for (Method register : this.registerItemListeners) {
-				register.invoke(step, listener);
+				register.invoke(step, first);
+				register.invoke(step, last);
 			}
 			return true;
 		}
 		if (this.taskletStep.isInstance(step)) {
-			this.registerChunkListener.invoke(step, proxy(handler, this.chunkListener));
+			this.registerChunkListener.invoke(step, proxy(beginnings, true, this.chunkListener));
+			this.registerChunkListener.invoke(step, proxy(ends, false, this.chunkListener));
 			return true;
 		}
 		return false;
 	}
 
 	// Defined in the class loader of Spring Batch, which sees its interfaces and Spring's Ordered.
-	private static Object proxy(InvocationHandler handler, Class<?>... interfaces) {
-		Class<?>[] types = Arrays.copyOf(interfaces, interfaces.length + 1);
-		types[interfaces.length] = Ordered.class;
+	private static Object proxy(InvocationHandler handler, boolean ordered, Class<?>... interfaces) {
+		Class<?>[] types = ordered ? Arrays.copyOf(interfaces, interfaces.length + 1) : interfaces;
+		if (ordered) {
+			types[interfaces.length] = Ordered.class;
+		}
 		return Proxy.newProxyInstance(interfaces[0].getClassLoader(), types, handler);
 	}
 

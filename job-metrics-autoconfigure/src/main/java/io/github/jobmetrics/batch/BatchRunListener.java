@@ -117,6 +117,19 @@ final class BatchRunListener implements InvocationHandler {
 
 	@Override
 	public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+		return handle(proxy, method, args, false);
+	}
+
+	/**
+	 * The handler of the listener that hears the ends of the work of a step ({@link BatchLine#registerWork}); this
+	 * listener's own proxies hear the beginnings, and the start and the end of each execution.
+	 */
+	InvocationHandler ends() {
+		return (proxy, method, args) -> handle(proxy, method, args, true);
+	}
+
+	private @Nullable Object handle(Object proxy, Method method, @Nullable Object[] args, boolean ends)
+			throws Throwable {
 		switch (method.getName()) {
 			case "beforeJob", "beforeStep" -> {
 				if (args != null && args.length == 1 && args[0] != null) {
@@ -131,23 +144,31 @@ final class BatchRunListener implements InvocationHandler {
 				// afterStep: no change to the step's ExitStatus (ExitStatus.and(null) keeps it).
 				return null;
 			}
-			// The work a step may hand to other threads (BatchLine.registerWork): a chunk of a tasklet step, an item
-			// processed by a chunk-oriented step, on whichever thread runs it...
+			// The work a step may hand to other threads: a chunk of a tasklet step, an item processed by a
+			// chunk-oriented step, on whichever thread runs it...
 			case "beforeChunk", "beforeProcess" -> {
-				workBegins();
+				if (!ends) {
+					workBegins();
+				}
 				return null;
 			}
 			case "afterChunk", "afterChunkError", "afterProcess", "onProcessError" -> {
-				workEnds();
+				if (ends) {
+					workEnds();
+				}
 				return null;
 			}
 			// ...and what a chunk-oriented step does on its own thread.
 			case "beforeRead", "beforeWrite" -> {
-				stepWorkBegins();
+				if (!ends) {
+					stepWorkBegins();
+				}
 				return null;
 			}
 			case "afterRead", "onReadError", "afterWrite", "onWriteError" -> {
-				stepWorkEnds();
+				if (ends) {
+					stepWorkEnds();
+				}
 				return null;
 			}
 			case "getOrder" -> {
@@ -160,7 +181,8 @@ final class BatchRunListener implements InvocationHandler {
 				return System.identityHashCode(proxy);
 			}
 			case "toString" -> {
-				return "job-metrics listener of " + (this.step ? "step '" : "job '") + this.name + "'";
+				return "job-metrics listener of " + (this.step ? "step '" : "job '") + this.name + "'"
+						+ (ends ? " (ends of its work)" : "");
 			}
 			default -> {
 				return method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, args) : null;
@@ -289,6 +311,12 @@ final class BatchRunListener implements InvocationHandler {
 	// the work; any other thread that works for a step that can spread is counted in a piece of its own.
 	private void workBegins() {
 		try {
+			WorkerPiece stale = this.pieces.get();
+			if (stale != null) {
+				// The end of this thread's last chunk or item did not reach the listener of the ends (a listener
+				// registered after it threw): it ends now, and the thread leaves the scope it was put in.
+				endPiece(stale);
+			}
 			if (TracedRunScope.isOpen()) {
 				stepWorkBegins();
 				return;
@@ -315,13 +343,17 @@ final class BatchRunListener implements InvocationHandler {
 				stepWorkEnds();
 				return;
 			}
-			this.pieces.remove();
-			TracedRunScope.restoreDepth(open.outer());
-			open.spread().end(open.piece());
+			endPiece(open);
 		}
 		catch (RuntimeException | LinkageError ex) {
 			MeteringFailures.log("count a thread that works for Spring Batch step '" + this.name + "'", ex);
 		}
+	}
+
+	private void endPiece(WorkerPiece open) {
+		this.pieces.remove();
+		TracedRunScope.restoreDepth(open.outer());
+		open.spread().end(open.piece());
 	}
 
 	// Work on the step's own thread: only once the step has spread does it count there (before, its run counts the

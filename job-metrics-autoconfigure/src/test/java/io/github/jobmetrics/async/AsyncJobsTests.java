@@ -1,6 +1,7 @@
 package io.github.jobmetrics.async;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,16 +10,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.BootMetricsAutoConfigurations;
+import io.github.jobmetrics.JobTracer;
 import io.github.jobmetrics.TracedJob;
 import io.github.jobmetrics.autoconfigure.JobMetricsAsyncAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsAutoConfiguration;
+import io.github.jobmetrics.autoconfigure.JobMetricsObservationAutoConfiguration;
 import io.github.jobmetrics.autoconfigure.JobMetricsSchedulingAutoConfiguration;
+import io.github.jobmetrics.observation.ObservedJobTracer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -236,6 +242,31 @@ class AsyncJobsTests {
 					.tag("job.name", "ScheduledAsyncJobs.tick")
 					.timer()
 					.count()).isOne();
+			});
+	}
+
+	// The default of an application with Actuator and a tracing bridge: the tick is also a span, one, ended.
+	@Test
+	void aScheduledAsyncMethodIsOneRunAndOneSpanPerTickWithATracingBridge() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(TaskSchedulingAutoConfiguration.class,
+					JobMetricsSchedulingAutoConfiguration.class))
+			.withConfiguration(BootMetricsAutoConfigurations.observation())
+			.withConfiguration(AutoConfigurations.of(JobMetricsObservationAutoConfiguration.class))
+			.withBean(Tracer.class, SimpleTracer::new)
+			.withUserConfiguration(AsyncOutside.class, ScheduledAsyncJobs.class)
+			.withPropertyValues("job-metrics.instrument.async=true", "job-metrics.instrument.scheduled=true")
+			.run((context) -> {
+				assertThat(context.getBean(JobTracer.class)).isInstanceOf(ObservedJobTracer.class);
+				assertThat(context.getBean(ScheduledAsyncJobs.class).ran().await(10, TimeUnit.SECONDS)).isTrue();
+				await().untilAsserted(() -> assertThat(inflight(context, "ScheduledAsyncJobs.tick")).isZero());
+				assertThat(allExecutions(context, "ScheduledAsyncJobs.tick")).isOne();
+				// By its job.name tag: the span's name is the run's job name on Boot 4, Micrometer's observation
+				// name on 3.5.
+				assertThat(((SimpleTracer) context.getBean(Tracer.class)).getSpans())
+					.filteredOn((span) -> "ScheduledAsyncJobs.tick".equals(span.getTags().get("job.name")))
+					.singleElement()
+					.satisfies((span) -> assertThat(span.getEndTimestamp()).isAfter(Instant.EPOCH));
 			});
 	}
 

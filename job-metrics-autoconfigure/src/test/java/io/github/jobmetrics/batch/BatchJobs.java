@@ -232,9 +232,28 @@ class BatchJobs {
 	 */
 	static void addFailingListener(Object target, String callback) throws ReflectiveOperationException {
 		boolean step = target instanceof AbstractStep;
+		Class<?> type = listenerType(step ? "StepExecutionListener" : "JobExecutionListener");
+		(step ? AbstractStep.class : AbstractJob.class)
+			.getMethod(step ? "registerStepExecutionListener" : "registerJobExecutionListener", type)
+			.invoke(target, failingListener(type, callback));
+	}
+
+	/**
+	 * Adds to the given tasklet step a {@code ChunkListener} of the Batch line in use that throws
+	 * {@link ListenerFailure} in the given callback.
+	 */
+	static void addFailingChunkListener(TaskletStep step, String callback) throws ReflectiveOperationException {
+		Class<?> type = listenerType("ChunkListener");
+		TaskletStep.class.getMethod("registerChunkListener", type).invoke(step, failingListener(type, callback));
+	}
+
+	private static Class<?> listenerType(String name) throws ClassNotFoundException {
 		String listeners = ClassUtils.isPresent(BatchLine.BATCH_6_STEP_LISTENER, null)
 				? "org.springframework.batch.core.listener." : "org.springframework.batch.core.";
-		Class<?> type = ClassUtils.forName(listeners + (step ? "StepExecutionListener" : "JobExecutionListener"), null);
+		return ClassUtils.forName(listeners + name, null);
+	}
+
+	private static Object failingListener(Class<?> type, String callback) {
 		InvocationHandler handler = (proxy, method, args) -> switch (method.getName()) {
 			case "equals" -> proxy == args[0];
 			case "hashCode" -> System.identityHashCode(proxy);
@@ -247,10 +266,7 @@ class BatchJobs {
 				yield method.isDefault() ? InvocationHandler.invokeDefault(proxy, method, args) : null;
 			}
 		};
-		Object listener = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler);
-		(step ? AbstractStep.class : AbstractJob.class)
-			.getMethod(step ? "registerStepExecutionListener" : "registerJobExecutionListener", type)
-			.invoke(target, listener);
+		return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler);
 	}
 
 	static class ListenerFailure extends RuntimeException {

@@ -244,9 +244,11 @@ class InFlightRunsTests {
 		return task.get(10, TimeUnit.SECONDS);
 	}
 
-	// Runs the action on a new thread whose id puts it in a stripe other than the first.
+	// Runs the action on a new thread whose id puts it in a stripe other than the first. Thread ids are consecutive,
+	// so with two stripes or more one of the next few threads is such a thread; with one there is none to wait for.
 	private <T> T onThreadOfAnotherStripe(Callable<T> action)
 			throws InterruptedException, ExecutionException, TimeoutException {
+		assertThat(this.inFlight.stripes()).as("stripes to choose another from").isGreaterThan(1);
 		while (true) {
 			FutureTask<T> task = new FutureTask<>(action);
 			Thread thread = new Thread(task);
