@@ -281,7 +281,7 @@ public final class TracedRunScope {
 	 */
 	public static boolean isOpen() {
 		int[] current = depth.get();
-		return current != null && current[SLOT] > 0;
+		return current != null && isOpen(current);
 	}
 
 	/**
@@ -301,11 +301,7 @@ public final class TracedRunScope {
 	 * @return the depth to give back to {@link #restoreDepth(int)}
 	 */
 	public static int raiseDepth() {
-		int[] current = depth.get();
-		if (current == null) {
-			current = new int[2 * SLOT];
-			depth.set(current);
-		}
+		int[] current = depth();
 		int outer = current[SLOT];
 		current[SLOT] = outer + 1;
 		return outer;
