@@ -85,18 +85,9 @@ public class ScrapeBenchmark {
 
 		private List<JobRun> runs;
 
-		// The tracer and registry as JobMetricsPrometheusAutoConfiguration sets them up on the default path: the
-		// tracer counts the duration histograms, and a collector writes them in place of Micrometer's timer.
 		@Setup
 		public void startRuns() {
-			MicrometerJobTracer[] built = new MicrometerJobTracer[1];
-			StripedDurationHistograms histograms = new StripedDurationHistograms(() -> built[0],
-					() -> this.registry.config().namingConvention(), true);
-			this.registry.config().meterFilter(histograms.keepTimerOff());
-			this.registry.getPrometheusRegistry().register(histograms);
-			MicrometerJobTracer tracer = new MicrometerJobTracer(this.registry,
-					JobMeterSettings.defaults().withStripedDurationHistograms(true));
-			built[0] = tracer;
+			MicrometerJobTracer tracer = DefaultPathBenchmark.Striped.tracer(this.registry);
 			Fleet.register(tracer);
 			this.runs = Fleet.startRuns(tracer, this.inFlight, Fleet.JOBS);
 		}
