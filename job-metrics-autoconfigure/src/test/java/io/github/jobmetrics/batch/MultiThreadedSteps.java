@@ -55,12 +55,7 @@ class MultiThreadedSteps {
 	@Bean
 	AbstractJob chunksJob(JobRepository repository, PlatformTransactionManager tx, ThreadPoolTaskExecutor spreadWorkers,
 			Work work) {
-		AbstractStep step = (AbstractStep) new StepBuilder("chunks", repository).<Integer, Integer>chunk(CHUNK, tx)
-			.reader(items()::poll)
-			.processor(work::process)
-			.writer((chunk) -> Work.written.addAndGet(chunk.size()))
-			.taskExecutor(spreadWorkers)
-			.build();
+		TaskletStep step = taskletStep("chunks", repository, tx, spreadWorkers, work);
 		return (AbstractJob) new JobBuilder("chunksJob", repository).start(step).build();
 	}
 
@@ -83,14 +78,20 @@ class MultiThreadedSteps {
 	@Bean
 	AbstractJob refusedChunksJob(JobRepository repository, PlatformTransactionManager tx,
 			ThreadPoolTaskExecutor spreadWorkers, Work work) throws ReflectiveOperationException {
-		TaskletStep step = (TaskletStep) new StepBuilder("refusedChunks", repository).<Integer, Integer>chunk(CHUNK, tx)
+		TaskletStep step = taskletStep("refusedChunks", repository, tx, spreadWorkers, work);
+		BatchJobs.addFailingChunkListener(step, "afterChunk");
+		return (AbstractJob) new JobBuilder("refusedChunksJob", repository).start(step).build();
+	}
+
+	// A chunk step built with a transaction manager: a tasklet step whose chunks run whole on the executor's threads.
+	private static TaskletStep taskletStep(String name, JobRepository repository, PlatformTransactionManager tx,
+			ThreadPoolTaskExecutor spreadWorkers, Work work) {
+		return (TaskletStep) new StepBuilder(name, repository).<Integer, Integer>chunk(CHUNK, tx)
 			.reader(items()::poll)
 			.processor(work::process)
 			.writer((chunk) -> Work.written.addAndGet(chunk.size()))
 			.taskExecutor(spreadWorkers)
 			.build();
-		BatchJobs.addFailingChunkListener(step, "afterChunk");
-		return (AbstractJob) new JobBuilder("refusedChunksJob", repository).start(step).build();
 	}
 
 	private static ConcurrentLinkedQueue<Integer> items() {
