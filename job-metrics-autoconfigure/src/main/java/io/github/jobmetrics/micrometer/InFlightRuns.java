@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * run starts in the stripe of its thread, remembers it, and ends there whatever thread ends it. So threads
  * running the same job at once do not queue on one lock (a convoy: a thread preempted while holding it stalls
  * every other), while a read, which is rare (a scrape), pays for it: it locks the stripes one after the other
- * and sums them. There is one stripe until a start finds its stripe's lock held; then the stripes double, up
+ * and sums them. The runs in flight (their count, a visit) are read with every stripe locked at once: a run's work
+ * can end in one stripe and go on in a run of another (the next run, on another thread), and a read that took the
+ * stripes in turn could count both, more runs than were ever in flight together. There is one stripe until a start finds its stripe's lock held; then the stripes double, up
  * to twice the processors, so that a job run by one thread at a time stays one stripe and reads in one step.
  * Threads pick a stripe by their id (consecutive ids, as a pool's, fall apart); once the stripes are all there,
  * contention changes a salt mixed into the id, so that two threads whose ids pick one stripe do not share it for good.
@@ -219,38 +221,82 @@ final class InFlightRuns {
 		return latest((stripe) -> stripe.lastEndNanos);
 	}
 
+	// With every stripe locked at once: a stripe's count read while another is still to be read could count a run that
+	// has ended and, in the other stripe, a run that started after it (the next run of the same work, on another
+	// thread or in another stripe), two runs in flight where there never were two.
 	int count() {
-		return (int) sum((stripe) -> stripe.count);
+		Stripe[] stripes = lockAll();
+		try {
+			int count = 0;
+			for (Stripe stripe : stripes) {
+				count += stripe.count;
+			}
+			return count;
+		}
+		finally {
+			unlockAll(stripes);
+		}
+	}
+
+	// Locks every stripe, in the order of the array, and returns them; no other path holds two stripe locks, so no
+	// thread can wait for one this holds while holding one this waits for. If the stripes grew meanwhile, it starts
+	// over, so that the stripes it returns are all the job had at an instant at which it held all their locks: a read
+	// under them sees the runs in flight of one instant.
+	private Stripe[] lockAll() {
+		while (true) {
+			Stripe[] stripes = this.stripes;
+			for (Stripe stripe : stripes) {
+				stripe.lock();
+			}
+			if (this.stripes == stripes) {
+				return stripes;
+			}
+			unlockAll(stripes);
+		}
+	}
+
+	private static void unlockAll(Stripe[] stripes) {
+		for (Stripe stripe : stripes) {
+			stripe.unlock();
+		}
 	}
 
 	/**
 	 * Visits the runs in flight, stripe by stripe and oldest first within a stripe, and returns the instant of
 	 * the visit on the monotonic clock (to compute each run's age from its {@code startNanos}; no visited run
-	 * started after it). Each stripe's runs are copied under its lock and the action runs after it is released, so
-	 * that a slow action (a walk of 10,000 runs for {@code /actuator/jobs}) never holds up a start or an end: the
-	 * action may therefore see a run that has ended since the copy. Only what never changes once a run is linked
+	 * started after it). The runs of every stripe are copied with all the stripes' locks held, so that the visit
+	 * sees the runs in flight at one instant, and the action runs after they are released, so that a slow action (a
+	 * walk of 10,000 runs for {@code /actuator/jobs}) never holds up a start or an end: the action may therefore see
+	 * a run that has ended since the copy. Only what never changes once a run is linked
 	 * may be read from it ({@code startNanos}, {@code threadName}), which the lock's acquisition makes visible.
 	 */
 	long forEach(Consumer<? super TrackedRun> action) {
-		Stripe[] stripes = this.stripes;
-		long instant = this.clock.monotonicTime();
-		long latest = instant;
-		for (Stripe stripe : stripes) {
-			TrackedRun[] runs;
-			stripe.lock();
-			try {
-				// O(runs in flight) on the reader's thread, but only reference copies while the lock is held.
-				runs = new TrackedRun[stripe.count];
+		TrackedRun[][] runs;
+		long latest;
+		// The copies of all stripes are taken with all their locks held, as count() reads: so that the visit sees the
+		// runs in flight of one instant, never a run that ended and the run that started after it in another stripe.
+		Stripe[] stripes = lockAll();
+		try {
+			long instant = this.clock.monotonicTime();
+			latest = instant;
+			runs = new TrackedRun[stripes.length][];
+			for (int s = 0; s < stripes.length; s++) {
+				Stripe stripe = stripes[s];
+				// O(runs in flight) on the reader's thread, but only reference copies while the locks are held.
+				TrackedRun[] own = new TrackedRun[stripe.count];
 				int i = 0;
 				for (TrackedRun run = stripe.oldest; run != null; run = run.next) {
-					runs[i++] = run;
+					own[i++] = run;
 				}
+				runs[s] = own;
 				latest = Math.max(latest, stripe.now(instant));
 			}
-			finally {
-				stripe.unlock();
-			}
-			for (TrackedRun run : runs) {
+		}
+		finally {
+			unlockAll(stripes);
+		}
+		for (TrackedRun[] own : runs) {
+			for (TrackedRun run : own) {
 				action.accept(run);
 			}
 		}
