@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.Tags;
  * @param jobName the {@code job.name} tag of the job's meters
  * @param queue the {@code queue} tag of the job's meters
  * @param tags every tag of the job's meters, those two included, before any filter of a registry
- * @param upperBounds the bucket bounds in seconds, ascending (inclusive, as Prometheus' {@code le})
+ * @param upperBounds the bucket bounds in seconds, ascending (inclusive, as Prometheus' {@code le}); one array
+ * that every read of the job shares, not to be changed
  * @param counts the finished runs per bucket, not cumulative: one more than the bounds, the last for durations
  * above every bound
  * @param sumSeconds the sum of the durations of the finished runs

@@ -60,6 +60,10 @@ final class JobMeters implements PreparedJobs.Job {
 
 	private final InFlightRuns inFlight;
 
+	// The bounds the stripes count with, in seconds, converted once rather than at every read of the histogram;
+	// empty when the stripes count none.
+	private final double[] upperBoundsSeconds;
+
 	private final Timer duration;
 
 	private final LabelLimits limits;
@@ -91,6 +95,8 @@ final class JobMeters implements PreparedJobs.Job {
 		List<Duration> buckets = settings.bucketsFor(jobName);
 		this.inFlight = new InFlightRuns(this.clock,
 				settings.stripedDurationHistograms() ? buckets.stream().mapToLong(Duration::toNanos).toArray() : null);
+		this.upperBoundsSeconds = settings.stripedDurationHistograms()
+				? buckets.stream().mapToDouble((bucket) -> bucket.toNanos() / 1e9).toArray() : new double[0];
 		this.queue = queue;
 		this.createdEpochSeconds = this.clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
@@ -293,12 +299,7 @@ final class JobMeters implements PreparedJobs.Job {
 		if (histogram == null) {
 			return null;
 		}
-		long[] bounds = histogram.bounds();
-		double[] upperBounds = new double[bounds.length];
-		for (int i = 0; i < bounds.length; i++) {
-			upperBounds[i] = bounds[i] / 1e9;
-		}
-		return new JobDurationHistogram(this.jobName, this.queue, this.tags, upperBounds, histogram.counts(),
+		return new JobDurationHistogram(this.jobName, this.queue, this.tags, this.upperBoundsSeconds, histogram.counts(),
 				histogram.sumNanos() / 1e9, histogram.maxNanos() / 1e9);
 	}
 
