@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * run starts in the stripe of its thread, remembers it, and ends there whatever thread ends it. So threads
  * running the same job at once do not queue on one lock (a convoy: a thread preempted while holding it stalls
  * every other), while a read, which is rare (a scrape), pays for it: it locks the stripes one after the other
- * and sums them. The runs in flight (their count, a visit) are read with every stripe locked at once: a run's work
- * can end in one stripe and go on in a run of another (the next run, on another thread), and a read that took the
- * stripes in turn could count both, more runs than were ever in flight together. There is one stripe until a start finds its stripe's lock held; then the stripes double, up
- * to twice the processors, so that a job run by one thread at a time stays one stripe and reads in one step.
+ * and sums them. The runs in flight (their count, a visit) are read with every stripe locked at once: a run's
+ * work can end in one stripe and go on in a run of another (the next run, on another thread), and a read that
+ * took the stripes in turn could count both, more runs than were ever in flight together. There is one stripe
+ * until a start finds its stripe's lock held; then the stripes double, up to twice the processors, so that a job run by one thread at a time stays one stripe and reads in one step.
  * Threads pick a stripe by their id (consecutive ids, as a pool's, fall apart); once the stripes are all there,
  * contention changes a salt mixed into the id, so that two threads whose ids pick one stripe do not share it for good.
  * <p>
@@ -221,9 +221,7 @@ final class InFlightRuns {
 		return latest((stripe) -> stripe.lastEndNanos);
 	}
 
-	// With every stripe locked at once: a stripe's count read while another is still to be read could count a run that
-	// has ended and, in the other stripe, a run that started after it (the next run of the same work, on another
-	// thread or in another stripe), two runs in flight where there never were two.
+	// Under every stripe's lock at once (see the class comment).
 	int count() {
 		Stripe[] stripes = lockAll();
 		try {
@@ -267,18 +265,16 @@ final class InFlightRuns {
 	 * started after it). The runs of every stripe are copied with all the stripes' locks held, so that the visit
 	 * sees the runs in flight at one instant, and the action runs after they are released, so that a slow action (a
 	 * walk of 10,000 runs for {@code /actuator/jobs}) never holds up a start or an end: the action may therefore see
-	 * a run that has ended since the copy. Only what never changes once a run is linked
-	 * may be read from it ({@code startNanos}, {@code threadName}), which the lock's acquisition makes visible.
+	 * a run that has ended since the copy. Only what never changes once a run is linked may be read from it ({@code startNanos}, {@code threadName}), which the lock's acquisition makes visible.
 	 */
 	long forEach(Consumer<? super TrackedRun> action) {
 		TrackedRun[][] runs;
-		long latest;
-		// The copies of all stripes are taken with all their locks held, as count() reads: so that the visit sees the
-		// runs in flight of one instant, never a run that ended and the run that started after it in another stripe.
+		// Read before the locks are taken, to hold them no longer than the copies take; each stripe's latest instant
+		// raises it, so that no visited run started after it.
+		long instant = this.clock.monotonicTime();
+		long latest = instant;
 		Stripe[] stripes = lockAll();
 		try {
-			long instant = this.clock.monotonicTime();
-			latest = instant;
 			runs = new TrackedRun[stripes.length][];
 			for (int s = 0; s < stripes.length; s++) {
 				Stripe stripe = stripes[s];

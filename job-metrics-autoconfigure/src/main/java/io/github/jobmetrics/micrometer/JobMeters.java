@@ -3,6 +3,7 @@ package io.github.jobmetrics.micrometer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +94,11 @@ final class JobMeters implements PreparedJobs.Job {
 		this.jobName = jobName;
 		this.tags = Tags.of(JOB_NAME, jobName, QUEUE, queue).and(settings.extraTagsFor(jobName));
 		List<Duration> buckets = settings.bucketsFor(jobName);
-		this.inFlight = new InFlightRuns(this.clock,
-				settings.stripedDurationHistograms() ? buckets.stream().mapToLong(Duration::toNanos).toArray() : null);
-		this.upperBoundsSeconds = settings.stripedDurationHistograms()
-				? buckets.stream().mapToDouble((bucket) -> bucket.toNanos() / 1e9).toArray() : new double[0];
+		long @Nullable [] boundsNanos = settings.stripedDurationHistograms()
+				? buckets.stream().mapToLong(Duration::toNanos).toArray() : null;
+		this.inFlight = new InFlightRuns(this.clock, boundsNanos);
+		this.upperBoundsSeconds = (boundsNanos != null)
+				? Arrays.stream(boundsNanos).mapToDouble((bound) -> bound / 1e9).toArray() : new double[0];
 		this.queue = queue;
 		this.createdEpochSeconds = this.clock.wallTime() / 1e3;
 		FunctionCounter.builder("job.worked", this.inFlight, InFlightRuns::workedSeconds)
@@ -299,8 +301,8 @@ final class JobMeters implements PreparedJobs.Job {
 		if (histogram == null) {
 			return null;
 		}
-		return new JobDurationHistogram(this.jobName, this.queue, this.tags, this.upperBoundsSeconds, histogram.counts(),
-				histogram.sumNanos() / 1e9, histogram.maxNanos() / 1e9);
+		return new JobDurationHistogram(this.jobName, this.queue, this.tags, this.upperBoundsSeconds,
+				histogram.counts(), histogram.sumNanos() / 1e9, histogram.maxNanos() / 1e9);
 	}
 
 	double oldestInFlightAgeSeconds() {
