@@ -70,24 +70,27 @@ class ScheduledJobsTests {
 				FixedDelayJob fixedDelay = context.getBean(FixedDelayJob.class);
 				FixedRateJob fixedRate = context.getBean(FixedRateJob.class);
 				await().atMost(Duration.ofSeconds(30))
-					.until(() -> fixedDelay.runs().size() >= 5 && fixedRate.runs().size() >= 5);
+					.until(() -> fixedDelay.runs().size() >= 6 && fixedRate.runs().size() >= 6);
+				// Run 0 of each job is the first call through the proxy, Spring's reflection and the tracer: between
+				// the lag's clock reading and the job's it loads classes, 12-23 ms on an idle 2-core machine and 26 ms
+				// on a loaded one, so the checks begin after it.
 				List<Run> delayRuns = List.copyOf(fixedDelay.runs());
-				for (int n = 1; n < 5; n++) {
+				for (int n = 2; n < 6; n++) {
 					// Fixed delay: planned one delay after the previous run ended.
 					long expected = delayRuns.get(n).start - (delayRuns.get(n - 1).end + PERIOD.toNanos());
 					assertThat(delayRuns.get(n).recordedLag).isLessThanOrEqualTo(expected)
 						.isCloseTo(expected, within(TOLERANCE));
 				}
-				assertThat(delayRuns.subList(1, 5)).anyMatch((run) -> run.recordedLag > TOLERANCE);
+				assertThat(delayRuns.subList(2, 6)).anyMatch((run) -> run.recordedLag > TOLERANCE);
 				List<Run> rateRuns = List.copyOf(fixedRate.runs());
-				for (int n = 1; n < 5; n++) {
-					// Fixed rate: run n planned n periods after run 0, however late run 0 was.
-					long expected = (rateRuns.get(n).start - rateRuns.get(0).start) - n * PERIOD.toNanos();
-					assertThat(rateRuns.get(n).recordedLag - rateRuns.get(0).recordedLag)
+				for (int n = 2; n < 6; n++) {
+					// Fixed rate: run n planned n - 1 periods after run 1, however late run 1 was.
+					long expected = (rateRuns.get(n).start - rateRuns.get(1).start) - (n - 1) * PERIOD.toNanos();
+					assertThat(rateRuns.get(n).recordedLag - rateRuns.get(1).recordedLag)
 						.isCloseTo(expected, within(TOLERANCE));
 				}
 				// Both jobs need 300 ms of every 100 ms: the fixed-rate one falls further behind at each run.
-				assertThat(rateRuns.get(4).recordedLag).isGreaterThan(rateRuns.get(1).recordedLag + PERIOD.toNanos());
+				assertThat(rateRuns.get(5).recordedLag).isGreaterThan(rateRuns.get(2).recordedLag + PERIOD.toNanos());
 			});
 	}
 
