@@ -2,8 +2,9 @@
 # Builds the JMH benchmarks, runs them and writes a report (a table of every result and the limits of the issues
 # that set them, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 24 minutes on
-#                                            2 cores; writes results/results.md
+#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 30 minutes on
+#                                            2 cores; writes results/results.md, beside each limit the figures
+#                                            of the full run before it (kept as results/results-previous.md)
 #   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
 #                                            proves that everything runs (for CI) in about a minute; writes
 #                                            results/smoke.md, whose numbers mean nothing
@@ -81,7 +82,17 @@ elif [[ $mode == smoke ]]; then
 	title="job-metrics benchmarks: smoke run (no warm-up, one 100 ms iteration; the numbers mean nothing)"
 	options_note="-f 0 -wi 0 -i 1 -r 100ms -t 1"
 else
-	rm -f "$results"/full-*.json
+	# The full run before this one becomes "the run before": its JSON results are shown beside each limit of this
+	# one, and its report is kept as results-previous.md. A verdict counts when a second run gives it again.
+	previous=()
+	if compgen -G "$results/full-*.json" > /dev/null; then
+		rm -f "$results"/previous-*.json
+		for json in "$results"/full-*.json; do
+			mv "$json" "$results/previous-${json##*/}"
+			previous+=(--previous "$results/previous-${json##*/}")
+		done
+		[[ -f $results/results.md ]] && cp "$results/results.md" "$results/results-previous.md"
+	fi
 	# The limits of issue 24, on the default path (the tracer and the @TracedJob proxy as a Spring Boot application
 	# with Actuator and Prometheus builds them) against what a user would otherwise write with Micrometer: raw
 	# Timer.record + Counter.increment with the same 20 buckets, and plain @Timed. Several forks per case: whole
@@ -120,6 +131,10 @@ else
 	jsons=("$results"/full-*.json)
 	report=$results/results.md
 	summarize_options=()
+	if [[ ${#previous[@]} -gt 0 ]]; then
+		summarize_options=("${previous[@]}" --previous-note \
+			"$(grep -m1 '^- Run:' "$results/results-previous.md" 2>/dev/null | sed 's/^- Run: //; s/\.$//')")
+	fi
 	title="job-metrics benchmarks"
 	options_note="per run: -wi 5 -w 1s -i 5 -r 1s, -f 5 at -t 1 and 2 and -f 8 at -t 4 (-f 3 for the tracer without a context); start/stop: -f 5 -wi 3 -w 1s -i 5 -r 1s; scrape: -f 8 -wi 3 -w 2s -i 5 -r 1s"
 fi

@@ -9,7 +9,10 @@ of the same run and judged with its error bars:
 PASS when the whole range the errors allow is within the limit, FAIL when none of it is, UNDECIDED when the
 range straddles the limit (the run cannot tell). Nothing is hard-coded but the limits themselves.
 
-Usage: summarize.py [--title TEXT] [--note TEXT]... [--smoke] OUTPUT.md RESULT.json...
+With --previous, the limits of the run before (its JSON results) stand beside each limit of this one.
+
+Usage: summarize.py [--title TEXT] [--note TEXT]... [--smoke] [--previous RESULT.json]... [--previous-note TEXT]
+                    OUTPUT.md RESULT.json...
 """
 
 import argparse
@@ -117,17 +120,59 @@ def main():
     parser.add_argument("--title", default="job-metrics benchmarks")
     parser.add_argument("--note", action="append", default=[])
     parser.add_argument("--smoke", action="store_true", help="show the ratios but judge none of them")
+    parser.add_argument("--previous", action="append", default=[], metavar="RESULT.json",
+                        help="a result of the run before, whose limits are shown beside this run's")
+    parser.add_argument("--previous-note", default="", help="what the run before was (when, on what load)")
     parser.add_argument("output")
     parser.add_argument("results", nargs="+")
     args = parser.parse_args()
 
+    results, jvm = load(args.results)
+    table, limits, reported = sections(results, args.smoke)
+    lines = [f"# {args.title}", ""]
+    lines += [f"- {note}" for note in args.note]
+    lines += [f"- JVM: {jvm}", "- Error: JMH's 99.9% confidence interval; B/op: `gc.alloc.rate.norm`.", ""]
+    lines += table
+    lines += ["", "## Limits", ""]
+    if args.previous:
+        # The same limits from the run before: a verdict counts when a second run gives it again.
+        _, earlier, _ = sections(load(args.previous)[0], args.smoke)
+        by_row = {tuple(row.split(" | ")[:2]): row.split(" | ")[2:] for row in earlier}
+        lines += [f"The run before, in the last column: {args.previous_note or 'the results given with --previous'}.",
+                  "", "| Limit | Threads | Measured | Range from errors | Limit | Result | The run before |",
+                  "|---|---:|---:|---:|---:|---|---|"]
+        for row in limits:
+            cells = by_row.get(tuple(row.split(" | ")[:2]))
+            before = "not run" if cells is None else " ".join(
+                cell.strip(" |") for cell in (cells[0], f"({cells[1]})" if cells[1] != "-" else "", cells[3])
+                if cell.strip(" |") not in ("", "-"))
+            lines.append(f"{row} {before} |")
+    else:
+        lines += ["| Limit | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
+        lines += limits
+    lines += reported
+    lines += ["", "Ratios divide the two cases' mean times from the same run; the range divides the ends of their "
+              "99.9 % error intervals (the low end by the high end and back). PASS and FAIL need the whole range "
+              "on one side of the limit; UNDECIDED means the run cannot tell, and a quieter machine or more "
+              "forks are needed: the reason gives each side's error as a share of its mean."]
+    with open(args.output, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def load(paths):
     results, jvm = [], None
-    for path in args.results:
+    for path in paths:
         with open(path, encoding="utf-8") as file:
             for entry in json.load(file):
                 results.append(Result(entry))
                 jvm = jvm or f'{entry.get("vmName", "")} {entry.get("vmVersion", "")}'.strip()
     results.sort(key=Result.sort_key)
+    return results, jvm
+
+
+def sections(results, smoke):
+    """The table of every result, the rows of the Limits table and the section of ratios without a limit."""
 
     def find(name, threads=1, **params):
         for result in results:
@@ -136,10 +181,7 @@ def main():
                 return result
         return None
 
-    lines = [f"# {args.title}", ""]
-    lines += [f"- {note}" for note in args.note]
-    lines += [f"- JVM: {jvm}", "- Error: JMH's 99.9% confidence interval; B/op: `gc.alloc.rate.norm`.", ""]
-    lines += ["| Benchmark | Threads | Params | ns/op ± error | Mean of each fork | B/op |",
+    lines = ["| Benchmark | Threads | Params | ns/op ± error | Mean of each fork | B/op |",
               "|---|---:|---|---:|---|---:|"]
     for r in results:
         params = ", ".join(f"{k}={v}" for k, v in r.params.items()) or "-"
@@ -147,12 +189,11 @@ def main():
         lines.append(f"| {r.name} | {r.threads} | {params} | {fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)} "
                      f"| {forks} | {fmt_bytes(r.bytes)} |")
 
-    lines += ["", "## Limits", "",
-              "| Limit | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
+    table, lines = lines, []
 
     def judged(result):
         # A smoke run has no warm-up: its ratios show that the report works, not how the code performs.
-        return "not judged (smoke run)" if args.smoke and not result.startswith("NOT RUN") else result
+        return "not judged (smoke run)" if smoke and not result.startswith("NOT RUN") else result
 
     def limit_row(label, threads, num, den, limit):
         if num is None or den is None:
@@ -160,8 +201,11 @@ def main():
             return
         value, low, high = ratio(num, den)
         span = fmt_range(low, high)
-        lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x "
-                     f"| {judged(verdict(value, low, high, limit))} |")
+        result = verdict(value, low, high, limit)
+        if result.startswith("UNDECIDED"):
+            result = (f"UNDECIDED (limit within error: ±{num.error / num.nanos:.0%} of the numerator's mean, "
+                      f"±{den.error / den.nanos:.0%} of the denominator's)")
+        lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x | {judged(result)} |")
 
     per_run = "PerRunOverheadBenchmark."
     default_path = "DefaultPathBenchmark."
@@ -183,8 +227,9 @@ def main():
         proxy, timed = find(default_path + "defaultPathTracedJobProxy", t), find(per_run + "timedAspect", t, buckets="0")
         if floor and proxy and timed:
             above = (proxy.nanos - floor.nanos) / (timed.nanos - floor.nanos)
+            # The floor goes in the range's cell, not the label: the label names the row in both runs.
             lines.append(f"| Reported beside it: what `@TracedJob` adds above a proxy that only proceeds / what `@Timed` "
-                         f"adds above it ({fmt_nanos(floor.nanos)} ns) | {t} | {above:.2f}x | - | - | - |")
+                         f"adds above it | {t} | {above:.2f}x | floor {fmt_nanos(floor.nanos)} ns | - | - |")
         if proxy and timed:
             lines.append(f"| Reported beside it: bytes allocated per call, `@TracedJob` proxy / plain `@Timed` | {t} "
                          f"| {proxy.bytes / timed.bytes:.2f}x | {fmt_bytes(proxy.bytes)} / {fmt_bytes(timed.bytes)} B "
@@ -280,6 +325,7 @@ def main():
         ("Tracing path: `@TracedJob` proxy / plain `@Observed` in the same context", "tracingPathTracedJobProxy",
          "tracingPathObserved"),
     ]
+    limits, lines = lines, []
     if default_threads and find(default_path + "bareJobTracer"):
         lines += ["", "## Reported without a limit (issue 20)", "",
                   "| Ratio | Threads | Measured | Range from errors | B/op (numerator / denominator) |",
@@ -294,13 +340,7 @@ def main():
                 lines.append(f"| {label} | {t} | {value:.2f}x | {fmt_range(low, high)} "
                              f"| {fmt_bytes(num.bytes)} / {fmt_bytes(den.bytes)} |")
 
-    lines += ["", "Ratios divide the two cases' mean times from the same run; the range divides the ends of their "
-              "99.9 % error intervals (the low end by the high end and back). PASS and FAIL need the whole range "
-              "on one side of the limit; UNDECIDED means the run cannot tell, and a quieter machine or more "
-              "forks are needed."]
-    with open(args.output, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    return table, limits, lines
 
 
 if __name__ == "__main__":
