@@ -102,8 +102,9 @@ def fmt_range(low, high):
     return "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
 
 
-def verdict(value, low, high, limit):
-    """PASS or FAIL only when the whole range the errors allow is on one side of the limit."""
+def verdict(value, low, high, limit, undecided="limit within error"):
+    """PASS or FAIL only when the whole range the errors allow is on one side of the limit; otherwise UNDECIDED,
+    with the reason given."""
     if math.isnan(value):
         return "NOT RUN"
     if math.isnan(low):
@@ -112,7 +113,7 @@ def verdict(value, low, high, limit):
         return "PASS"
     if low > limit:
         return "FAIL"
-    return "UNDECIDED (limit within error)"
+    return f"UNDECIDED ({undecided})"
 
 
 def main():
@@ -201,10 +202,8 @@ def sections(results, smoke):
             return
         value, low, high = ratio(num, den)
         span = fmt_range(low, high)
-        result = verdict(value, low, high, limit)
-        if result.startswith("UNDECIDED"):
-            result = (f"UNDECIDED (limit within error: ±{num.error / num.nanos:.0%} of the numerator's mean, "
-                      f"±{den.error / den.nanos:.0%} of the denominator's)")
+        result = verdict(value, low, high, limit, f"limit within error: ±{num.error / num.nanos:.0%} of the "
+                         f"numerator's mean, ±{den.error / den.nanos:.0%} of the denominator's")
         lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x | {judged(result)} |")
 
     per_run = "PerRunOverheadBenchmark."
