@@ -127,15 +127,18 @@ else
 	# scrape iterations flip between 4.3 and 6.7 ms inside one fork, the control's as well as the starter's), so
 	# one stretch could land on one side only. In rounds of one fork of every case each, both sides share the
 	# stretches; summarize.py merges the rounds into one result per case, as JMH would have computed it.
-	for round in 1 2 3 4 5; do
-		run "full-start-stop-r$round" 'InFlightStartStopBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s -t 1
-	done
+	rounds() {
+		local count=$1 name=$2 round
+		shift 2
+		for ((round = 1; round <= count; round++)); do
+			run "$name-r$round" "$@" -f 1
+		done
+	}
+	rounds 5 full-start-stop 'InFlightStartStopBenchmark' -wi 3 -w 1s -i 5 -r 1s -t 1
 	# A scrape takes a few milliseconds, so one second of warm-up is too few calls for the Prometheus writer
 	# to reach C2: the first seconds run several times slower. Eight rounds, so that the error of a ratio near
 	# 1.0 does not straddle the limit of 1.1.
-	for round in 1 2 3 4 5 6 7 8; do
-		run "full-scrape-r$round" 'ScrapeBenchmark' -f 1 -wi 3 -w 2s -i 5 -r 1s -t 1
-	done
+	rounds 8 full-scrape 'ScrapeBenchmark' -wi 3 -w 2s -i 5 -r 1s -t 1
 	jsons=("$results"/full-*.json)
 	report=$results/results.md
 	summarize_options=()
