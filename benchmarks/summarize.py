@@ -98,6 +98,10 @@ def ratio(num, den):
     return value, max(0.0, num.nanos - num.error) / (den.nanos + den.error), high
 
 
+def markdown_row(*cells):
+    return "| " + " | ".join(cells) + " |"
+
+
 def fmt_range(low, high):
     """The range of a ratio, as ratio() gives it."""
     return "n/a" if math.isnan(low) else f"{low:.2f}–{high:.2f}" if high < math.inf else f"{low:.2f}–∞"
@@ -139,19 +143,20 @@ def main():
     if args.previous:
         # The same limits from the run before: a verdict counts when a second run gives it again.
         _, earlier, _ = sections(load(args.previous)[0], args.smoke)
-        by_row = {tuple(row.split(" | ")[:2]): row.split(" | ")[2:] for row in earlier}
+        by_row = {cells[:2]: cells[2:] for cells in earlier}
         lines += [f"The run before, in the last column: {args.previous_note or 'the results given with --previous'}.",
                   "", "| Limit | Threads | Measured | Range from errors | Limit | Result | The run before |",
                   "|---|---:|---:|---:|---:|---|---|"]
-        for row in limits:
-            cells = by_row.get(tuple(row.split(" | ")[:2]))
-            before = "not run" if cells is None else " ".join(
-                cell.strip(" |") for cell in (cells[0], f"({cells[1]})" if cells[1] != "-" else "", cells[3])
-                if cell.strip(" |") not in ("", "-"))
-            lines.append(f"{row} {before} |")
+        for cells in limits:
+            before = by_row.get(cells[:2])
+            # The measured value, the range (where there is one) and the verdict of the run before.
+            shown = "not run" if before is None else " ".join(
+                cell for cell in (before[0], f"({before[1]})" if before[1] != "-" else "", before[3])
+                if cell not in ("", "-"))
+            lines.append(markdown_row(*cells, shown))
     else:
         lines += ["| Limit | Threads | Measured | Range from errors | Limit | Result |", "|---|---:|---:|---:|---:|---|"]
-        lines += limits
+        lines += [markdown_row(*cells) for cells in limits]
     lines += reported
     lines += ["", "Ratios divide the two cases' mean times from the same run; the range divides the ends of their "
               "99.9 % error intervals (the low end by the high end and back). PASS and FAIL need the whole range "
@@ -203,7 +208,8 @@ def t_quantile(degrees):
 
 
 def sections(results, smoke):
-    """The table of every result, the rows of the Limits table and the section of ratios without a limit."""
+    """The table of every result (lines), the rows of the Limits table (tuples of cells) and the section of ratios
+    without a limit (lines)."""
 
     def find(name, threads=1, **params):
         for result in results:
@@ -221,6 +227,11 @@ def sections(results, smoke):
                      f"| {forks} | {fmt_bytes(r.bytes)} |")
 
     table, lines = lines, []
+    limits = []
+
+    def row(*cells):
+        # Cells, not a formatted line: main() matches a row with the run before's by its first two.
+        limits.append(cells)
 
     def judged(result):
         # A smoke run has no warm-up: its ratios show that the report works, not how the code performs.
@@ -228,13 +239,13 @@ def sections(results, smoke):
 
     def limit_row(label, threads, num, den, limit):
         if num is None or den is None:
-            lines.append(f"| {label} | {threads} | n/a | n/a | ≤ {limit}x | NOT RUN |")
+            row(label, str(threads), "n/a", "n/a", f"≤ {limit}x", "NOT RUN")
             return
         value, low, high = ratio(num, den)
         span = fmt_range(low, high)
         result = verdict(value, low, high, limit, f"limit within error: ±{num.error / num.nanos:.0%} of the "
                          f"numerator's mean, ±{den.error / den.nanos:.0%} of the denominator's")
-        lines.append(f"| {label} | {threads} | {value:.2f}x | {span} | ≤ {limit}x | {judged(result)} |")
+        row(label, str(threads), f"{value:.2f}x", span, f"≤ {limit}x", judged(result))
 
     per_run = "PerRunOverheadBenchmark."
     default_path = "DefaultPathBenchmark."
@@ -257,24 +268,23 @@ def sections(results, smoke):
         if floor and proxy and timed:
             above = (proxy.nanos - floor.nanos) / (timed.nanos - floor.nanos)
             # The floor goes in the range's cell, not the label: the label names the row in both runs.
-            lines.append(f"| Reported beside it: what `@TracedJob` adds above a proxy that only proceeds / what `@Timed` "
-                         f"adds above it | {t} | {above:.2f}x | floor {fmt_nanos(floor.nanos)} ns | - | - |")
+            row("Reported beside it: what `@TracedJob` adds above a proxy that only proceeds / what `@Timed` adds "
+                "above it", str(t), f"{above:.2f}x", f"floor {fmt_nanos(floor.nanos)} ns", "-", "-")
         if proxy and timed:
-            lines.append(f"| Reported beside it: bytes allocated per call, `@TracedJob` proxy / plain `@Timed` | {t} "
-                         f"| {proxy.bytes / timed.bytes:.2f}x | {fmt_bytes(proxy.bytes)} / {fmt_bytes(timed.bytes)} B "
-                         "| - | - |")
+            row("Reported beside it: bytes allocated per call, `@TracedJob` proxy / plain `@Timed`", str(t),
+                f"{proxy.bytes / timed.bytes:.2f}x", f"{fmt_bytes(proxy.bytes)} / {fmt_bytes(timed.bytes)} B", "-", "-")
         shared, own = find(default_path + "stripedJobTracer", t), find(default_path + "stripedJobTracerOfItsOwn", t)
         if shared and own:
             # What the threads' sharing of one job costs, apart from what the machine does at that many threads.
             value, low, high = ratio(shared, own)
-            lines.append(f"| Reported beside it: the tracer without a context, all threads on one job / each thread "
-                         f"with a tracer of its own | {t} | {value:.2f}x | {fmt_range(low, high)} | - | - |")
+            row("Reported beside it: the tracer without a context, all threads on one job / each thread with a "
+                "tracer of its own", str(t), f"{value:.2f}x", fmt_range(low, high), "-", "-")
     for t in issue24_threads:
         tracer = find(default_path + "defaultPathJobTracer", t)
         measured = tracer.bytes if tracer else math.nan
         result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        lines.append(f"| Default path: `JobTracer` bytes allocated per run (issue 24) | {t} | {fmt_bytes(measured)} B "
-                     f"| - | ≤ 64 B | {judged(result)} |")
+        row("Default path: `JobTracer` bytes allocated per run (issue 24)", str(t), f"{fmt_bytes(measured)} B", "-",
+            "≤ 64 B", judged(result))
 
     # Issue 13's cases are the bare tracer's; the full run now measures the default path instead (issue 24).
     thread_counts = sorted({r.threads for r in results if r.name == per_run + "jobTracer"})
@@ -294,8 +304,7 @@ def sections(results, smoke):
         tracer = find(per_run + "jobTracer", t, buckets="20")
         measured = tracer.bytes if tracer else math.nan
         result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        lines.append(f"| `JobTracer` bytes allocated per run | {t} | {fmt_bytes(measured)} B | - | ≤ 64 B "
-                     f"| {judged(result)} |")
+        row("`JobTracer` bytes allocated per run", str(t), f"{fmt_bytes(measured)} B", "-", "≤ 64 B", judged(result))
 
     # A run of the default path alone (run.sh --default-path) has none of the other limits' cases.
     only_default_path = all(r.name.startswith("DefaultPathBenchmark.") for r in results)
@@ -303,8 +312,8 @@ def sections(results, smoke):
     scrape_rows = [r for r in results if r.name == "ScrapeBenchmark.withJobMeters" and r.threads == 1]
     control = find("ScrapeBenchmark.sameSeriesPlainMicrometer")
     if (control is None or not scrape_rows) and not only_default_path:
-        lines.append("| Scrape of 100 jobs / the same series from plain Micrometer meters (issue 24) | 1 | n/a | n/a "
-                     "| ≤ 1.1x | NOT RUN |")
+        row("Scrape of 100 jobs / the same series from plain Micrometer meters (issue 24)", "1", "n/a", "n/a",
+            "≤ 1.1x", "NOT RUN")
     for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])) if control is not None else ():
         limit_row(f"Scrape of 100 jobs (20 buckets), {int(r.params['inFlight']):,} runs in flight, default path / the "
                   "same series from plain Micrometer meters (issue 24)", 1, r, control, 1.1)
@@ -312,9 +321,8 @@ def sections(results, smoke):
         # The allocation of a scrape hardly varies from run to run, where its time does: a ratio this machine's
         # noise cannot blur.
         value = r.bytes / control.bytes
-        lines.append(f"| Reported beside it: bytes allocated per scrape, {int(r.params['inFlight']):,} runs in flight "
-                     f"/ plain Micrometer | 1 | {value:.2f}x | {fmt_bytes(r.bytes)} / {fmt_bytes(control.bytes)} B "
-                     "| - | - |")
+        row(f"Reported beside it: bytes allocated per scrape, {int(r.params['inFlight']):,} runs in flight / plain "
+            "Micrometer", "1", f"{value:.2f}x", f"{fmt_bytes(r.bytes)} / {fmt_bytes(control.bytes)} B", "-", "-")
     # Issue 13's absolute limit, set on another machine: reported only for its own runs.
     for r in sorted(scrape_rows, key=lambda r: int(r.params["inFlight"])) if thread_counts else ():
         in_flight = int(r.params["inFlight"])
@@ -322,8 +330,8 @@ def sections(results, smoke):
         error = (r.error + empty.error) / 1e6
         span = "n/a" if math.isnan(error) else f"{added - error:.2f}–{added + error:.2f} ms"
         low, high = (math.nan, math.nan) if math.isnan(error) else (added - error, added + error)
-        lines.append(f"| Scrape of 100 jobs (20 buckets), {in_flight:,} runs in flight, minus scrape of an empty "
-                     f"registry | 1 | {added:.2f} ms | {span} | ≤ 1.5 ms | {judged(verdict(added, low, high, 1.5))} |")
+        row(f"Scrape of 100 jobs (20 buckets), {in_flight:,} runs in flight, minus scrape of an empty registry", "1",
+            f"{added:.2f} ms", span, "≤ 1.5 ms", judged(verdict(added, low, high, 1.5)))
 
     start_stop = "InFlightStartStopBenchmark.startStop"
     for other in () if only_default_path else ("same-job", "spread"):
@@ -340,8 +348,8 @@ def sections(results, smoke):
         tracer = find(default_path + "defaultPathJobTracer", t)
         measured = tracer.bytes if tracer else math.nan
         result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        lines.append(f"| Default path: `JobTracer` bytes allocated per run (issue 20) | {t} | {fmt_bytes(measured)} B "
-                     f"| - | ≤ 64 B | {judged(result)} |")
+        row("Default path: `JobTracer` bytes allocated per run (issue 20)", str(t), f"{fmt_bytes(measured)} B", "-",
+            "≤ 64 B", judged(result))
 
     # Reported, not judged: with a tracing bridge a run is also a span, which costs what the bridge costs.
     reported = [
@@ -354,7 +362,6 @@ def sections(results, smoke):
         ("Tracing path: `@TracedJob` proxy / plain `@Observed` in the same context", "tracingPathTracedJobProxy",
          "tracingPathObserved"),
     ]
-    limits, lines = lines, []
     if default_threads and find(default_path + "bareJobTracer"):
         lines += ["", "## Reported without a limit (issue 20)", "",
                   "| Ratio | Threads | Measured | Range from errors | B/op (numerator / denominator) |",
