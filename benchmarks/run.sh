@@ -2,7 +2,7 @@
 # Builds the JMH benchmarks, runs them and writes a report (a table of every result and the limits of the issues
 # that set them, checked against the measured ratios and their error bars).
 #
-#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): about 31 minutes on
+#   benchmarks/run.sh                        the full run (the limits of issues 24 and 4): 28-31 minutes on
 #                                            2 cores; writes results/results.md, beside each limit the figures
 #                                            of the full run before it (kept as results/results-previous.md)
 #   benchmarks/run.sh --smoke                one 100 ms iteration of each benchmark, no warm-up, in one JVM:
