@@ -223,8 +223,8 @@ def sections(results, smoke):
     for r in results:
         params = ", ".join(f"{k}={v}" for k, v in r.params.items()) or "-"
         forks = " / ".join(fmt_nanos(f) for f in r.forks) if len(r.forks) > 1 else "-"
-        lines.append(f"| {r.name} | {r.threads} | {params} | {fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)} "
-                     f"| {forks} | {fmt_bytes(r.bytes)} |")
+        lines.append(markdown_row(r.name, str(r.threads), params, f"{fmt_nanos(r.nanos)} ± {fmt_nanos(r.error)}",
+                                  forks, fmt_bytes(r.bytes)))
 
     table, lines = lines, []
     limits = []
@@ -246,6 +246,12 @@ def sections(results, smoke):
         result = verdict(value, low, high, limit, f"limit within error: ±{num.error / num.nanos:.0%} of the "
                          f"numerator's mean, ±{den.error / den.nanos:.0%} of the denominator's")
         row(label, str(threads), f"{value:.2f}x", span, f"≤ {limit}x", judged(result))
+
+    def bytes_row(label, threads, tracer):
+        # Counted, not timed: a run's allocation has no error bars to judge.
+        measured = tracer.bytes if tracer else math.nan
+        result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
+        row(label, str(threads), f"{fmt_bytes(measured)} B", "-", "≤ 64 B", judged(result))
 
     per_run = "PerRunOverheadBenchmark."
     default_path = "DefaultPathBenchmark."
@@ -280,11 +286,8 @@ def sections(results, smoke):
             row("Reported beside it: the tracer without a context, all threads on one job / each thread with a "
                 "tracer of its own", str(t), f"{value:.2f}x", fmt_range(low, high), "-", "-")
     for t in issue24_threads:
-        tracer = find(default_path + "defaultPathJobTracer", t)
-        measured = tracer.bytes if tracer else math.nan
-        result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        row("Default path: `JobTracer` bytes allocated per run (issue 24)", str(t), f"{fmt_bytes(measured)} B", "-",
-            "≤ 64 B", judged(result))
+        bytes_row("Default path: `JobTracer` bytes allocated per run (issue 24)", t,
+                  find(default_path + "defaultPathJobTracer", t))
 
     # Issue 13's cases are the bare tracer's; the full run now measures the default path instead (issue 24).
     thread_counts = sorted({r.threads for r in results if r.name == per_run + "jobTracer"})
@@ -301,10 +304,7 @@ def sections(results, smoke):
                   find(per_run + "tracedJobProxy", t, buckets="20"), find(per_run + "timedAspect", t, buckets="0"),
                   0.75)
     for t in thread_counts:
-        tracer = find(per_run + "jobTracer", t, buckets="20")
-        measured = tracer.bytes if tracer else math.nan
-        result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        row("`JobTracer` bytes allocated per run", str(t), f"{fmt_bytes(measured)} B", "-", "≤ 64 B", judged(result))
+        bytes_row("`JobTracer` bytes allocated per run", t, find(per_run + "jobTracer", t, buckets="20"))
 
     # A run of the default path alone (run.sh --default-path) has none of the other limits' cases.
     only_default_path = all(r.name.startswith("DefaultPathBenchmark.") for r in results)
@@ -345,11 +345,8 @@ def sections(results, smoke):
                   "bare `MicrometerJobTracer` (issue 20)", t, find(default_path + "defaultPathJobTracer", t),
                   find(default_path + "bareJobTracer", t), 1.3)
     for t in default_threads if not issue24_threads else ():
-        tracer = find(default_path + "defaultPathJobTracer", t)
-        measured = tracer.bytes if tracer else math.nan
-        result = "NOT RUN" if math.isnan(measured) else "PASS" if measured <= 64 else "FAIL"
-        row("Default path: `JobTracer` bytes allocated per run (issue 20)", str(t), f"{fmt_bytes(measured)} B", "-",
-            "≤ 64 B", judged(result))
+        bytes_row("Default path: `JobTracer` bytes allocated per run (issue 20)", t,
+                  find(default_path + "defaultPathJobTracer", t))
 
     # Reported, not judged: with a tracing bridge a run is also a span, which costs what the bridge costs.
     reported = [
@@ -370,11 +367,11 @@ def sections(results, smoke):
             for t in default_threads:
                 num, den = find(default_path + num_name, t), find(default_path + den_name, t)
                 if num is None or den is None:
-                    lines.append(f"| {label} | {t} | n/a | n/a | NOT RUN |")
+                    lines.append(markdown_row(label, str(t), "n/a", "n/a", "NOT RUN"))
                     continue
                 value, low, high = ratio(num, den)
-                lines.append(f"| {label} | {t} | {value:.2f}x | {fmt_range(low, high)} "
-                             f"| {fmt_bytes(num.bytes)} / {fmt_bytes(den.bytes)} |")
+                lines.append(markdown_row(label, str(t), f"{value:.2f}x", fmt_range(low, high),
+                                          f"{fmt_bytes(num.bytes)} / {fmt_bytes(den.bytes)}"))
 
     return table, limits, lines
 
