@@ -31,7 +31,7 @@ import org.springframework.util.function.SingletonSupplier;
  */
 final class TracedJobInterceptor implements MethodInterceptor {
 
-	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null, -1, false);
+	private static final TracedMethod NOT_TRACED = new TracedMethod("", "", null, false, null, -1, false, false);
 
 	private final SingletonSupplier<JobTracer> tracer;
 
@@ -98,7 +98,7 @@ final class TracedJobInterceptor implements MethodInterceptor {
 		boolean endsLater = false;
 		try {
 			Object result = invocation.proceed();
-			if (result instanceof CompletionStage<?> stage) {
+			if (traced.mayReturnStage() && result instanceof CompletionStage<?> stage) {
 				// The work goes on after the method returns: the run ends when the stage completes. Spring's retry
 				// interceptor sees a returned stage as a success, so nothing retries its failure.
 				endsLater = StageCompletion.endWhenComplete(run, stage, traced.retries() != null, traced.jobName());

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * A run and its Observation. Marks go to both; the end records the run's meters with the Observation current, then
  * stops it, once.
  */
-final class ObservedRun implements JobRun, ScopedRun, SpreadRun {
+final class ObservedRun extends ScopedRun implements JobRun, SpreadRun {
 
 	private static final AtomicIntegerFieldUpdater<ObservedRun> CLOSED = AtomicIntegerFieldUpdater
 		.newUpdater(ObservedRun.class, "closed");

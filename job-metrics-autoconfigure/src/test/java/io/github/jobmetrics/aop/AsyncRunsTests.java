@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.github.jobmetrics.JobTracer;
@@ -61,6 +62,34 @@ class AsyncRunsTests {
 		assertThat(this.registry.get("job.duration").timer().totalTime(TimeUnit.SECONDS)).isEqualTo(10.0);
 		this.clock.add(Duration.ofSeconds(5));
 		assertThat(worked()).isEqualTo(10.0);
+	}
+
+	// Declared as Object, the method's result is still tested at each call: a stage it returns ends the run.
+	@Test
+	void stageReturnedWhereTheDeclaredTypeIsObjectEndsTheRunWhenItCompletes() {
+		Object result = this.jobs.exportAsObject();
+		assertThat(result).isSameAs(this.target.pending);
+		this.clock.add(Duration.ofSeconds(5));
+		assertThat(inflight()).isOne();
+		assertThat(worked()).isEqualTo(5.0);
+		this.target.pending.complete("done");
+		assertThat(inflight()).isZero();
+		assertThat(executions("success")).isOne();
+		assertThat(this.registry.get("job.duration").timer().totalTime(TimeUnit.SECONDS)).isEqualTo(5.0);
+	}
+
+	@Test
+	void onlyADeclaredTypeThatAdmitsAStageHasItsResultTested() {
+		assertThat(TracedMethod.mayReturnStage(void.class)).isFalse();
+		assertThat(TracedMethod.mayReturnStage(int.class)).isFalse();
+		assertThat(TracedMethod.mayReturnStage(String.class)).isFalse();
+		assertThat(TracedMethod.mayReturnStage(Integer.class)).isFalse();
+		assertThat(TracedMethod.mayReturnStage(String[].class)).isFalse();
+		assertThat(TracedMethod.mayReturnStage(Object.class)).isTrue();
+		assertThat(TracedMethod.mayReturnStage(Number.class)).isTrue();
+		assertThat(TracedMethod.mayReturnStage(Future.class)).isTrue();
+		assertThat(TracedMethod.mayReturnStage(CompletionStage.class)).isTrue();
+		assertThat(TracedMethod.mayReturnStage(CompletableFuture.class)).isTrue();
 	}
 
 	@Test
@@ -212,6 +241,11 @@ class AsyncRunsTests {
 
 		@TracedJob("export")
 		public CompletableFuture<String> export() {
+			return this.pending;
+		}
+
+		@TracedJob("export")
+		public Object exportAsObject() {
 			return this.pending;
 		}
 
